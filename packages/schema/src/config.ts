@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { DurationSchema } from './duration.ts';
+import { CollectorConfigSchema } from './collectorConfig.ts';
+
+/** The process roles `linewatch start --roles` can run. */
+export const RoleSchema = z.enum(['api', 'collector', 'worker']);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Access scopes; every API route declares one. `admin` implies all others, `operate` implies `read`. */
+export const ScopeSchema = z.enum(['ingest', 'read', 'operate', 'admin']);
+export type Scope = z.infer<typeof ScopeSchema>;
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier ([A-Za-z_][A-Za-z0-9_]*)');
+
+export const StoreConfigSchema = z
+  .object({
+    /** embedded: chDB in-process on `dataDir`; remote: a ClickHouse server at `url`. */
+    mode: z.enum(['embedded', 'remote']).default('embedded'),
+    dataDir: z.string().min(1).default('./data'),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    database: identifier.default('linewatch'),
+    cluster: identifier.optional(),
+    /** Embedded only: the engine's memory limit (chDB defaults to 90% of RAM). */
+    maxMemoryBytes: z.number().int().positive().default(4 * 1024 ** 3),
+    /** Read connections (embedded: each runs one query at a time, so readers never wait behind writes). */
+    readConnections: z.number().int().min(1).max(16).default(2),
+    /** Upper bound for any query, enforced by the engine (chDB ignores client timeouts). */
+    maxQuerySeconds: z.number().positive().default(60),
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode === 'remote' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when mode is remote' });
+    if (s.mode === 'embedded' && s.cluster)
+      ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'a cluster needs mode: remote' });
+  });
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
+
+/** Retention in days per table family; applied as ClickHouse TTLs at every start. */
+export const RetentionConfigSchema = z.object({
+  traces: z.number().int().positive().default(14),
+  logs: z.number().int().positive().default(14),
+  metrics: z.number().int().positive().default(30),
+  events: z.number().int().positive().default(90),
+  transactions: z.number().int().positive().default(400),
+  self: z.number().int().positive().default(7),
+});
+export type RetentionConfig = z.infer<typeof RetentionConfigSchema>;
+export type TableFamily = keyof RetentionConfig;
+
+export const TokenConfigSchema = z.object({
+  name: z.string().min(1),
+  /** scrypt hash of the token, hex. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the 64-hex-character hash printed by `linewatch token create`'),
+  salt: z.string().regex(/^[0-9a-f]{32}$/, 'expected the 32-hex-character salt printed by `linewatch token create`'),
+  scopes: z.array(ScopeSchema).min(1),
+  /** Restricts read access to these plants; empty means all plants. */
+  plants: z.array(z.string().min(1)).default([]),
+});
+export type TokenConfig = z.infer<typeof TokenConfigSchema>;
+
+export const CorrelationConfigSchema = z.object({
+  /** How far clocks of different systems may disagree before an ordering is trusted. */
+  clockSkew: DurationSchema.default(120_000),
+  /** How often the deadline sweep runs. */
+  sweepInterval: DurationSchema.default(5_000),
+  /** At start, recompute transactions whose events arrived within this window (repairs view writes lost to a crash). */
+  repairWindow: DurationSchema.default(6 * 3_600_000),
+});
+export type CorrelationConfig = z.infer<typeof CorrelationConfigSchema>;
+
+export const DemoConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  seed: z.number().int().default(42),
+  speed: z.number().positive().default(1),
+  plants: z.number().int().min(1).max(20).default(3),
+});
+
+export const LinewatchConfigSchema = z.object({
+  roles: z.array(RoleSchema).min(1).default(['api', 'collector', 'worker']),
+  server: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Seconds to finish in-flight work on SIGTERM before exiting. */
+      shutdownGraceSeconds: z.number().positive().default(10),
+    })
+    .prefault({}),
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+  store: StoreConfigSchema.prefault({}),
+  retention: RetentionConfigSchema.prefault({}),
+  paths: z
+    .object({
+      flows: z.string().default('./flows'),
+      alertRules: z.string().default('./alert-rules'),
+      dashboards: z.string().default('./dashboards'),
+      web: z.string().default('./apps/web/dist'),
+    })
+    .prefault({}),
+  auth: z.object({ tokens: z.array(TokenConfigSchema).default([]) }).prefault({}),
+  collector: CollectorConfigSchema.prefault({}),
+  correlation: CorrelationConfigSchema.prefault({}),
+  demo: DemoConfigSchema.prefault({}),
+});
+export type LinewatchConfig = z.infer<typeof LinewatchConfigSchema>;
+export type LinewatchConfigInput = z.input<typeof LinewatchConfigSchema>;
+
+/** Formats zod issues as `path: message` lines, prefixed with where they came from. */
+export function formatIssues(source: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${source}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}

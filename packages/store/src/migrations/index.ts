@@ -1,0 +1,7 @@
+import { m001Otel } from './m001_otel.ts';
+import { m002BusinessEvents } from './m002_businessEvents.ts';
+import type { Migration } from './types.ts';
+
+/** Every migration, in version order. Add new ones at the end; never edit one that has shipped. */
+export const migrations: readonly Migration[] = [m001Otel, m002BusinessEvents];
+export type { Migration };
