@@ -1,0 +1,9 @@
+import type { Principal } from './auth.ts';
+
+/** Hono environment of every Linewatch HTTP app. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+  };
+}

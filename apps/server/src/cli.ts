@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { registerSchemaCommands } from './commands/schema.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { registerTokenCommand } from './commands/token.ts';
+import { ConfigError } from './errors.ts';
+
+const program = new Command('linewatch')
+  .description('Linewatch: integration observability for manufacturing')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerStartCommand(program);
+registerTokenCommand(program);
+registerSchemaCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof ConfigError) {
+    process.stderr.write(`linewatch: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`linewatch: ${(e as Error).message}\n`);
+  process.exit(1);
+}

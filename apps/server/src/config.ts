@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { formatIssues, LinewatchConfigSchema, RoleSchema, type LinewatchConfig } from '@linewatch/schema';
+import { ConfigError } from './errors.ts';
+
+/** Environment variables that override the file (the only place process.env is read for config). */
+const ENV_OVERRIDES: Record<string, (cfg: Record<string, any>, value: string) => void> = {
+  LINEWATCH_DATA_DIR: (c, v) => (obj(c, 'store').dataDir = v),
+  LINEWATCH_CLICKHOUSE_URL: (c, v) => {
+    const store = obj(c, 'store');
+    store.mode = 'remote';
+    store.url = v;
+    // The database may be given as the URL path: http://user:pw@host:8123/linewatch
+    const path = safeUrlPath(v);
+    if (path) store.database = path;
+  },
+  LINEWATCH_CLICKHOUSE_CLUSTER: (c, v) => (obj(c, 'store').cluster = v),
+  LINEWATCH_HOST: (c, v) => (obj(c, 'server').host = v),
+  LINEWATCH_PORT: (c, v) => (obj(c, 'server').port = Number(v)),
+  LINEWATCH_LOG_LEVEL: (c, v) => (obj(c, 'log').level = v),
+  LINEWATCH_ROLES: (c, v) => (c.roles = v.split(',').map((r) => r.trim())),
+};
+
+function obj(c: Record<string, any>, key: string): Record<string, any> {
+  if (typeof c[key] !== 'object' || c[key] === null) c[key] = {};
+  return c[key] as Record<string, any>;
+}
+
+function safeUrlPath(url: string): string | undefined {
+  try {
+    const p = new URL(url).pathname.replace(/^\/+|\/+$/g, '');
+    return p || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Path from --config; falls back to LINEWATCH_CONFIG, then ./linewatch.yaml if it exists. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values that win over file and env (CLI flags). */
+  overrides?: (raw: Record<string, any>) => void;
+}
+
+/** Where the config came from, for the start log. */
+export interface LoadedConfig {
+  config: LinewatchConfig;
+  source: string;
+}
+
+/**
+ * Reads linewatch.yaml and the environment into a validated config.
+ * Throws ConfigError listing every problem as `source: path: message`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const explicit = options.path ?? env.LINEWATCH_CONFIG;
+  const path = explicit ?? (existsSync('linewatch.yaml') ? 'linewatch.yaml' : undefined);
+  let raw: Record<string, any> = {};
+  if (path) {
+    const full = resolve(path);
+    if (!existsSync(full)) throw new ConfigError([`${path}: file not found`]);
+    try {
+      raw = (parseYaml(readFileSync(full, 'utf8')) as Record<string, any> | null) ?? {};
+    } catch (e) {
+      throw new ConfigError([`${path}: ${(e as Error).message}`], { cause: e });
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`${path}: expected a mapping at the top level`]);
+  }
+  for (const [name, apply] of Object.entries(ENV_OVERRIDES)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') apply(raw, v);
+  }
+  options.overrides?.(raw);
+  const parsed = LinewatchConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(path ?? 'config', parsed.error));
+  return { config: parsed.data, source: path ? resolve(path) : '(defaults and environment)' };
+}
+
+/** Parses `--roles api,collector` into roles, or throws ConfigError. */
+export function parseRoles(text: string): LinewatchConfig['roles'] {
+  const roles = text.split(',').map((r) => r.trim());
+  const issues = roles.flatMap((r) => (RoleSchema.safeParse(r).success ? [] : [`--roles: unknown role "${r}" (api, collector, worker)`]));
+  if (issues.length) throw new ConfigError(issues);
+  return roles as LinewatchConfig['roles'];
+}

@@ -1,0 +1,12 @@
+// Wiring only: which components run in this process, in start order.
+import type { ComponentFactory } from './runtime.ts';
+
+/** The component factories of `linewatch start`; each one checks `config.roles` itself. */
+export function defaultComponents(): ComponentFactory[] {
+  return [
+    // collector role: receivers, spool, pollers (collector/)
+    // worker role: correlation sweep (packages/correlation)
+    // api role: query routes (apps/server/src/routes)
+    // demo: the plant simulator feeding the receivers (packages/simulator)
+  ];
+}

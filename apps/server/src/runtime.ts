@@ -1,0 +1,147 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { LinewatchConfig } from '@linewatch/schema';
+import { migrate, openStore, pendingMigrations, type Store } from '@linewatch/store';
+import { TokenVerifier, isLoopback } from './auth.ts';
+import { createHttpApp } from './app.ts';
+import { ConfigError } from './errors.ts';
+import { safeUrl } from './logger.ts';
+import { registerHealthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { registerUiRoutes } from './routes/ui.ts';
+import type { ScopedRouter } from './router.ts';
+
+/** A long-running part of the process (collector, correlation worker, simulator …). */
+export interface Component {
+  name: string;
+  start(): Promise<void>;
+  /** Stop accepting work, flush what was accepted, release resources. */
+  stop(): Promise<void>;
+  /** Undefined when ready, else why not. */
+  readiness?(): Promise<string | undefined>;
+}
+
+/** What a component factory receives. */
+export interface RuntimeContext {
+  config: LinewatchConfig;
+  store: Store;
+  logger: Logger;
+  verifier: TokenVerifier;
+  /** The API router (present when the api role runs): components add their routes here. */
+  router: ScopedRouter | undefined;
+  /** Injected time source (tests pass a fake clock). */
+  now: () => number;
+}
+
+/** A factory that adds a component for the roles it serves. */
+export type ComponentFactory = (ctx: RuntimeContext) => Component | undefined | Promise<Component | undefined>;
+
+export interface StartOptions {
+  config: LinewatchConfig;
+  logger: Logger;
+  /** Component factories in start order; each decides from `config.roles` whether it runs. */
+  components?: ComponentFactory[];
+  now?: () => number;
+}
+
+export interface RunningLinewatch {
+  store: Store;
+  /** Base URL of the API server, when the api role runs. */
+  apiUrl: string | undefined;
+  components: Component[];
+  stop(): Promise<void>;
+}
+
+/** Refuses configurations that would expose data: no tokens on a non-loopback address. */
+export function checkExposure(config: LinewatchConfig): void {
+  if (config.auth.tokens.length > 0) return;
+  const hosts = [config.server.host, config.collector.otlpHttp.host, config.collector.otlpGrpc.host];
+  const exposed = hosts.filter((h) => !isLoopback(h));
+  if (exposed.length)
+    throw new ConfigError(
+      exposed.map(
+        (h) => `server: binding ${h} with no tokens configured would expose every route; create one with \`linewatch token create --scope admin\` and add it to auth.tokens`,
+      ),
+    );
+}
+
+/** Starts the process for the configured roles: store, migrations, then components, then the API. */
+export async function startLinewatch(options: StartOptions): Promise<RunningLinewatch> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  checkExposure(config);
+  const started = Date.now();
+  const store = await openStore(config.store);
+  logger.info(
+    { mode: store.mode, database: store.database, dataDir: store.dataDir, url: safeUrl(config.store.url), cluster: store.cluster },
+    'store opened',
+  );
+  const components: Component[] = [];
+  let server: ServerType | undefined;
+  try {
+    const { applied } = await migrate(store, config.retention);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    const verifier = new TokenVerifier(config.auth.tokens);
+    if (verifier.open) logger.warn('no tokens configured: listening on loopback only, and the local user is admin');
+
+    const http = config.roles.includes('api') ? createHttpApp({ logger, verifier }) : undefined;
+    const ctx: RuntimeContext = { config, store, logger, verifier, router: http?.router, now };
+    for (const factory of options.components ?? []) {
+      const c = await factory(ctx);
+      if (c) components.push(c);
+    }
+    for (const c of components) {
+      await c.start();
+      logger.info({ component: c.name }, 'component started');
+    }
+
+    let apiUrl: string | undefined;
+    if (http) {
+      const checks: Record<string, ReadinessCheck> = {
+        store: async () => ((await store.ping()) ? undefined : 'store unreachable'),
+        migrations: async () => {
+          const pending = await pendingMigrations(store);
+          return pending.length ? `pending migrations: ${pending.join(', ')}` : undefined;
+        },
+      };
+      for (const c of components) if (c.readiness) checks[c.name] = c.readiness.bind(c);
+      registerHealthRoutes(http.router, checks);
+      if (!registerUiRoutes(http.router, config.paths.web))
+        logger.warn({ dir: config.paths.web }, 'web UI not built (npm run build -w @linewatch/web): serving the API only');
+      server = await new Promise<ServerType>((resolveServer, reject) => {
+        const s = serve({ fetch: http.app.fetch, hostname: config.server.host, port: config.server.port }, () => resolveServer(s));
+        s.once('error', reject);
+      });
+      const addr = server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      apiUrl = `http://${host}:${addr.port}`;
+      logger.info({ url: apiUrl, ms: Date.now() - started }, 'Linewatch API listening');
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      store,
+      apiUrl,
+      components,
+      stop: () =>
+        (stopping ??= (async () => {
+          if (server) await new Promise<void>((r) => server?.close(() => r()));
+          for (const c of [...components].reverse()) {
+            try {
+              await c.stop();
+            } catch (err) {
+              logger.error({ err, component: c.name }, 'component failed to stop cleanly');
+            }
+          }
+          await store.close();
+          logger.info('stopped');
+        })()),
+    };
+  } catch (e) {
+    server?.close();
+    for (const c of components.reverse()) await c.stop().catch(() => undefined);
+    await store.close();
+    throw e;
+  }
+}
