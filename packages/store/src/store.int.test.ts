@@ -45,6 +45,12 @@ describe('embedded store', () => {
     expect(rows).toEqual([{ v: hostile, n: 42, a: [1, 2] }]);
   });
 
+  it('binds dates so the engine reads the same instant back', async () => {
+    const d = new Date('2026-11-27T08:15:00.250Z');
+    const rows = await store.query<{ t: string }>(sql`SELECT toString(toTimeZone(${d}, 'UTC')) AS t`);
+    expect(rows).toEqual([{ t: '2026-11-27 08:15:00.250' }]);
+  });
+
   it('inserts rows and reads them back through a separate read connection', async () => {
     await store.insert('business_events', [
       { id: 'e1', time: '2026-11-27T08:00:00.123456789Z', flow: 'f', step: 's', key: 'MO/1', system: 'mes', plant: 'P01', source: 'api' },
