@@ -8,8 +8,11 @@ import { createHttpApp } from './app.ts';
 import { ConfigError } from './errors.ts';
 import { safeUrl } from './logger.ts';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.ts';
+import { registerOpenApiRoute } from './routes/openapi.ts';
 import { registerUiRoutes } from './routes/ui.ts';
 import type { ScopedRouter } from './router.ts';
+
+const VERSION = '0.1.0';
 
 /** A long-running part of the process (collector, correlation worker, simulator …). */
 export interface Component {
@@ -107,6 +110,7 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
       };
       for (const c of components) if (c.readiness) checks[c.name] = c.readiness.bind(c);
       registerHealthRoutes(http.router, checks);
+      registerOpenApiRoute(http.router, VERSION);
       if (!registerUiRoutes(http.router, config.paths.web))
         logger.warn({ dir: config.paths.web }, 'web UI not built (npm run build -w @linewatch/web): serving the API only');
       server = await new Promise<ServerType>((resolveServer, reject) => {

@@ -32,14 +32,13 @@ export function formatDuration(ms: number): string {
 }
 
 /** A duration written as text ("5m", "2h", "1h30m") or a number of milliseconds; parsed to milliseconds. */
-export const DurationSchema = z.union([
-  z.number().int().nonnegative(),
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text.trim());
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like "5m", got ${JSON.stringify(text)}` });
+export const DurationSchema = z
+  .union([z.number(), z.string()], { error: 'expected a duration like "5m" or a number of milliseconds' })
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? value : parseDuration(value.trim());
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like "5m", got ${JSON.stringify(value)}` });
       return z.NEVER;
     }
-    return ms;
-  }),
-]);
+    return Math.round(ms);
+  });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createToken, expandScopes, isLoopback, TokenVerifier } from './auth.ts';
+
+describe('tokens', () => {
+  it('verifies a created token by its salted hash and grants exactly its scopes and plants', () => {
+    const { token, entry } = createToken('plant-2 viewer', ['read'], ['P02']);
+    expect(entry.hash).not.toContain(token);
+    const verifier = new TokenVerifier([entry]);
+    const p = verifier.verify(`Bearer ${token}`);
+    expect(p?.name).toBe('plant-2 viewer');
+    expect([...(p?.scopes ?? [])]).toEqual(['read']);
+    expect(p?.plants).toEqual(['P02']);
+  });
+
+  it('refuses a wrong, missing or malformed token', () => {
+    const { entry } = createToken('ops', ['operate'], []);
+    const verifier = new TokenVerifier([entry]);
+    expect(verifier.verify('Bearer lw_wrong')).toBeUndefined();
+    expect(verifier.verify(undefined)).toBeUndefined();
+    expect(verifier.verify('Basic Zm9vOmJhcg==')).toBeUndefined();
+  });
+
+  it('treats the local user as admin only when no tokens are configured', () => {
+    expect(new TokenVerifier([]).verify(undefined)?.scopes.has('admin')).toBe(true);
+    const { entry } = createToken('x', ['read'], []);
+    expect(new TokenVerifier([entry]).verify(undefined)).toBeUndefined();
+  });
+
+  it('lets admin imply every scope and operate imply read', () => {
+    expect([...expandScopes(['admin'])].sort()).toEqual(['admin', 'ingest', 'operate', 'read']);
+    expect([...expandScopes(['operate'])].sort()).toEqual(['operate', 'read']);
+    expect([...expandScopes(['ingest'])]).toEqual(['ingest']);
+  });
+
+  it('knows loopback addresses', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback('10.1.2.3')).toBe(false);
+  });
+});
