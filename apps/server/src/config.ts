@@ -16,7 +16,13 @@ const ENV_OVERRIDES: Record<string, (cfg: Record<string, any>, value: string) =>
     if (path) store.database = path;
   },
   LINEWATCH_CLICKHOUSE_CLUSTER: (c, v) => (obj(c, 'store').cluster = v),
-  LINEWATCH_HOST: (c, v) => (obj(c, 'server').host = v),
+  // One address for every listener (API, OTLP/HTTP, OTLP/gRPC), e.g. 0.0.0.0 in a container.
+  LINEWATCH_HOST: (c, v) => {
+    obj(c, 'server').host = v;
+    const collector = obj(c, 'collector');
+    obj(collector, 'otlpHttp').host = v;
+    obj(collector, 'otlpGrpc').host = v;
+  },
   LINEWATCH_PORT: (c, v) => (obj(c, 'server').port = Number(v)),
   LINEWATCH_LOG_LEVEL: (c, v) => (obj(c, 'log').level = v),
   LINEWATCH_ROLES: (c, v) => (c.roles = v.split(',').map((r) => r.trim())),
