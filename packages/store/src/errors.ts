@@ -3,10 +3,11 @@ export class StoreLockedError extends Error {
   override readonly name = 'StoreLockedError';
   constructor(
     readonly dataDir: string,
+    readonly ownerPid: number,
     options?: ErrorOptions,
   ) {
     super(
-      `the data directory ${dataDir} is in use by another Linewatch process; in embedded mode exactly one process owns the data (stop the other process, or use a ClickHouse server: docs/deployment.md)`,
+      `the data directory ${dataDir} is in use by another Linewatch process (pid ${ownerPid}); in embedded mode exactly one process owns the data (stop the other process, or use a ClickHouse server: docs/deployment.md)`,
       options,
     );
   }

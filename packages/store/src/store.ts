@@ -1,7 +1,7 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Readable } from 'node:stream';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { StoreConfig } from '@linewatch/schema';
 import { sql, type RawFragment, type SqlQuery } from './sql.ts';
 import { StoreError, StoreLockedError } from './errors.ts';
@@ -59,9 +59,20 @@ interface EmbeddedEngine {
 }
 let engine: EmbeddedEngine | undefined;
 
-function isLockError(e: unknown): boolean {
-  const text = String((e as Error | undefined)?.message ?? e);
-  return /Cannot lock file|already running|Code: 76/i.test(text);
+/**
+ * The pid of another live process holding the data directory, if any. chDB reports only
+ * "Failed to create connection" (the lock message goes to stderr), so read the engine's status
+ * file, which names the owner's pid while it runs (a kill -9 leaves a stale file with a dead pid).
+ */
+function lockOwner(path: string): number | undefined {
+  try {
+    const pid = Number(/^PID:\s*(\d+)/m.exec(readFileSync(join(path, 'status'), 'utf8'))?.[1]);
+    if (!pid || pid === process.pid) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
 }
 
 async function openEngine(config: StoreConfig): Promise<EmbeddedEngine> {
@@ -88,7 +99,8 @@ async function openEngine(config: StoreConfig): Promise<EmbeddedEngine> {
     engine = { path, session, createConnection: () => connection.createChdbConnection({ path }), refs: 1 };
     return engine;
   } catch (e) {
-    if (isLockError(e)) throw new StoreLockedError(path, { cause: e });
+    const owner = lockOwner(path);
+    if (owner !== undefined) throw new StoreLockedError(path, owner, { cause: e });
     throw new StoreError(`cannot open the embedded store at ${path}: ${(e as Error).message}`, false, { cause: e });
   }
 }
