@@ -1,5 +1,6 @@
 // Wiring only: which components run in this process, in start order.
 import type { ComponentFactory } from './runtime.ts';
+import { dashboardsComponent } from './routes/dashboards.ts';
 
 /** The component factories of `linewatch start`; each one checks `config.roles` itself. */
 export function defaultComponents(): ComponentFactory[] {
@@ -7,6 +8,7 @@ export function defaultComponents(): ComponentFactory[] {
     // collector role: receivers, spool, pollers (collector/)
     // worker role: correlation sweep (packages/correlation)
     // api role: query routes (apps/server/src/routes)
+    dashboardsComponent,
     // demo: the plant simulator feeding the receivers (packages/simulator)
   ];
 }
