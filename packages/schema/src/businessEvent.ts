@@ -15,7 +15,8 @@ export const Rfc3339Schema = z
   .string()
   .regex(
     /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/,
-    'expected an RFC 3339 time with a timezone, like 2026-11-27T08:15:00Z',
+    // abort: a text that is not RFC 3339 gets this one message, not also "not a valid calendar time".
+    { message: 'expected an RFC 3339 time with a timezone, like 2026-11-27T08:15:00Z', abort: true },
   )
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid calendar time');
 

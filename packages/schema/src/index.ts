@@ -32,6 +32,28 @@ export {
 } from './config.ts';
 export { CollectorConfigSchema, type CollectorConfig } from './collectorConfig.ts';
 export {
+  MqttConfigSchema,
+  MqttTopicSchema,
+  NatsPollerSchema,
+  OdooConfigSchema,
+  OdooMappingSchema,
+  OdooSourceSchema,
+  PollerConfigSchema,
+  QueueJobPollerSchema,
+  RabbitmqPollerSchema,
+  SqlPollerSchema,
+  type MqttConfig,
+  type MqttTopic,
+  type NatsPollerConfig,
+  type OdooConfig,
+  type OdooMapping,
+  type OdooSource,
+  type PollerConfig,
+  type QueueJobPollerConfig,
+  type RabbitmqPollerConfig,
+  type SqlPollerConfig,
+} from './collectorConfig.ts';
+export {
   DependencyEdgeKindSchema,
   DependencyEdgeSchema,
   DependencyFlowSchema,

@@ -1,0 +1,89 @@
+import { gunzip, inflate } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/** A request body parsed as JSON, or the HTTP answer explaining why it could not be. */
+export type JsonBodyResult =
+  | { ok: true; value: unknown; bytes: number }
+  | { ok: false; status: 400 | 413 | 415; code: string; message: string };
+
+/** True for `application/json` and `application/<anything>+json`, with any parameters. */
+export function isJsonContentType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * Reads a JSON request body of at most `maxBytes` (after decompression; gzip and deflate accepted),
+ * without buffering more than that: an oversized body is refused as soon as it is known to be one.
+ */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<JsonBodyResult> {
+  if (!isJsonContentType(req.headers.get('content-type') ?? undefined))
+    return {
+      ok: false,
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'expected Content-Type: application/json',
+    };
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    code: 'body_too_large',
+    message: `the body exceeds ${maxBytes} bytes`,
+  } as const;
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
+  const encoding = (req.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (!['identity', 'gzip', 'x-gzip', 'deflate'].includes(encoding))
+    return {
+      ok: false,
+      status: 415,
+      code: 'unsupported_encoding',
+      message: `unsupported Content-Encoding "${encoding}"`,
+    };
+
+  const raw = await readLimited(req, maxBytes);
+  if (raw === undefined) return tooLarge;
+  let body = raw;
+  if (encoding !== 'identity') {
+    try {
+      body =
+        encoding === 'deflate'
+          ? await inflateAsync(raw, { maxOutputLength: maxBytes })
+          : await gunzipAsync(raw, { maxOutputLength: maxBytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge;
+      return { ok: false, status: 400, code: 'malformed_body', message: `the body is not valid ${encoding}` };
+    }
+  }
+  try {
+    return { ok: true, value: JSON.parse(body.toString('utf8')) as unknown, bytes: body.length };
+  } catch (e) {
+    return {
+      ok: false,
+      status: 400,
+      code: 'malformed_json',
+      message: `the body is not JSON: ${(e as Error).message}`,
+    };
+  }
+}
+
+async function readLimited(req: Request, maxBytes: number): Promise<Buffer | undefined> {
+  if (!req.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = (req.body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
