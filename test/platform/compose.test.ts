@@ -8,12 +8,25 @@ import { loadConfig } from '../../apps/server/src/config.ts';
 // Docker cannot run on this machine: the compose file is checked against what Linewatch reads.
 const root = join(import.meta.dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; volumes?: string[]; profiles?: string[]; command?: string[] }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      environment?: Record<string, string>;
+      ports?: string[];
+      volumes?: string[];
+      profiles?: string[];
+      command?: string[];
+    }
+  >;
 };
 const services = compose.services;
 const linewatchServices = Object.entries(services).filter(([name]) => name.startsWith('linewatch'));
 const defaults = LinewatchConfigSchema.parse({});
-const deployConfig = parse(readFileSync(join(root, 'deploy/linewatch.yaml'), 'utf8')) as { collector: { spool: { dir: string } } };
+const deployConfig = parse(readFileSync(join(root, 'deploy/linewatch.yaml'), 'utf8')) as {
+  collector: { spool: { dir: string } };
+};
 
 describe('docker-compose.yml', () => {
   it('pins every image to an exact version', () => {
@@ -28,13 +41,17 @@ describe('docker-compose.yml', () => {
     expect(published.length).toBeGreaterThan(0);
     for (const p of published) expect(p).toMatch(/^127\.0\.0\.1:/);
     const containerPorts = new Set(published.map((p) => Number(p.split(':').at(-1))));
-    expect(containerPorts).toEqual(new Set([defaults.server.port, defaults.collector.otlpHttp.port, defaults.collector.otlpGrpc.port]));
+    expect(containerPorts).toEqual(
+      new Set([defaults.server.port, defaults.collector.otlpHttp.port, defaults.collector.otlpGrpc.port]),
+    );
   });
 
   it('gives Linewatch a configuration it accepts, pointed at a ClickHouse service of the same file', () => {
     for (const [name, s] of linewatchServices) {
       const env = s.environment ?? {};
-      const url = new URL((env.LINEWATCH_CLICKHOUSE_URL ?? '').replace('${CLICKHOUSE_PASSWORD:-change-me}', 'change-me'));
+      const url = new URL(
+        (env.LINEWATCH_CLICKHOUSE_URL ?? '').replace('${CLICKHOUSE_PASSWORD:-change-me}', 'change-me'),
+      );
       expect(services[url.hostname], `${name} points at ${url.hostname}`).toBeDefined();
       expect(services[url.hostname]?.image).toMatch(/^clickhouse\/clickhouse-server:/);
       expect(url.port).toBe('8123');
@@ -50,16 +67,23 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps the spool on a volume at the path the container config names', () => {
-    for (const [name, s] of linewatchServices.filter(([, s]) => !s.command || s.command.includes('collector') || s.command.length === 0)) {
+    for (const [name, s] of linewatchServices.filter(
+      ([, s]) => !s.command || s.command.includes('collector') || s.command.length === 0,
+    )) {
       const mounts = (s.volumes ?? []).map((v) => v.split(':')[1]);
-      expect(mounts.some((m) => m && deployConfig.collector.spool.dir.startsWith(m)), name).toBe(true);
+      expect(
+        mounts.some((m) => m && deployConfig.collector.spool.dir.startsWith(m)),
+        name,
+      ).toBe(true);
     }
   });
 
   it('names the same cluster in the environment and the ClickHouse config, with 2 shards × 2 replicas and 3 keepers', () => {
     const xml = readFileSync(join(root, 'deploy/clickhouse/cluster.xml'), 'utf8');
     const clusterName = /<remote_servers>\s*<(\w+)>/.exec(xml)?.[1];
-    const clusterEnv = linewatchServices.map(([, s]) => s.environment?.LINEWATCH_CLICKHOUSE_CLUSTER).filter(Boolean);
+    const clusterEnv = linewatchServices
+      .map(([, s]) => s.environment?.LINEWATCH_CLICKHOUSE_CLUSTER)
+      .filter(Boolean);
     expect(clusterEnv.length).toBe(3);
     for (const c of clusterEnv) expect(c).toBe(clusterName);
     const shards = xml.split('<shard>').slice(1);
@@ -76,7 +100,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs exactly one worker in the cluster profile', () => {
-    const roles = linewatchServices.filter(([, s]) => s.profiles?.includes('cluster')).map(([, s]) => s.command?.join(' ') ?? '');
+    const roles = linewatchServices
+      .filter(([, s]) => s.profiles?.includes('cluster'))
+      .map(([, s]) => s.command?.join(' ') ?? '');
     expect(roles.filter((r) => r.includes('worker'))).toHaveLength(1);
   });
 });

@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pollUntil, spawnLinewatch, writeTestConfig, type LinewatchProcess } from '../support/linewatchProcess.ts';
+import {
+  pollUntil,
+  spawnLinewatch,
+  writeTestConfig,
+  type LinewatchProcess,
+} from '../support/linewatchProcess.ts';
 
 const started: LinewatchProcess[] = [];
 afterEach(() => {

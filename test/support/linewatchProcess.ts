@@ -27,7 +27,11 @@ export function writeTestConfig(dataDir: string, extra: Record<string, unknown> 
       server: { port: 0, shutdownGraceSeconds: 20 },
       store: { dataDir, maxMemoryBytes: 2 * 1024 ** 3 },
       collector: { otlpHttp: { port: 0 }, otlpGrpc: { port: 0 }, spool: { dir: join(dataDir, 'spool') } },
-      paths: { flows: join(root, 'flows'), alertRules: join(root, 'alert-rules'), dashboards: join(root, 'dashboards') },
+      paths: {
+        flows: join(root, 'flows'),
+        alertRules: join(root, 'alert-rules'),
+        dashboards: join(root, 'dashboards'),
+      },
       ...extra,
     }),
   );
@@ -66,7 +70,11 @@ export function spawnLinewatch(args: string[], env: NodeJS.ProcessEnv = {}): Lin
 }
 
 /** Polls `probe` until it returns a value or the deadline passes (no fixed sleeps). */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, deadlineMs: number, what: string): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  deadlineMs: number,
+  what: string,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -78,5 +86,5 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, deadline
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }

@@ -15,7 +15,10 @@ const reader = createToken('reader', ['read'], []);
 const ingester = createToken('ingester', ['ingest'], []);
 
 function makeApp() {
-  const { app, router } = createHttpApp({ logger, verifier: new TokenVerifier([reader.entry, ingester.entry]) });
+  const { app, router } = createHttpApp({
+    logger,
+    verifier: new TokenVerifier([reader.entry, ingester.entry]),
+  });
   let ready: string | undefined = 'store unreachable';
   registerHealthRoutes(router, { store: () => Promise.resolve(ready) });
   router.get(
@@ -25,7 +28,11 @@ function makeApp() {
       const q = parseQuery(c, z.object({ limit: z.coerce.number().int().max(100) }));
       return c.json({ limit: q.limit });
     },
-    { summary: 'List things', query: z.object({ limit: z.coerce.number().int().max(100) }), response: z.object({ limit: z.number() }) },
+    {
+      summary: 'List things',
+      query: z.object({ limit: z.coerce.number().int().max(100) }),
+      response: z.object({ limit: z.number() }),
+    },
   );
   router.post('/api/v1/boom', 'operate', () => {
     throw new Error('secret detail');
@@ -95,11 +102,16 @@ describe('HTTP app', () => {
   it('documents every route with its scope in the OpenAPI document', async () => {
     const { app, router } = makeApp();
     const res = await app.request('/api/openapi.json');
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { 'x-linewatch-scope': string; parameters: { name: string }[] }>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { 'x-linewatch-scope': string; parameters: { name: string }[] }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     for (const r of router.routes) expect(doc.paths[r.path]?.[r.method]?.['x-linewatch-scope']).toBe(r.scope);
     expect(doc.paths['/api/v1/things']?.get?.parameters.map((p) => p.name)).toEqual(['limit']);
-    expect(buildOpenApi([{ method: 'get', path: '/api/v1/transactions/:id', scope: 'read' }], 'x').paths).toHaveProperty(['/api/v1/transactions/{id}']);
+    expect(
+      buildOpenApi([{ method: 'get', path: '/api/v1/transactions/:id', scope: 'read' }], 'x').paths,
+    ).toHaveProperty(['/api/v1/transactions/{id}']);
   });
 });
 
@@ -107,7 +119,10 @@ describe('exposure check', () => {
   it('refuses to bind a non-loopback address without tokens, and allows it with tokens', () => {
     const open = LinewatchConfigSchema.parse({ server: { host: '0.0.0.0' } });
     expect(() => checkExposure(open)).toThrow(/binding 0\.0\.0\.0 with no tokens configured/);
-    const withTokens = LinewatchConfigSchema.parse({ server: { host: '0.0.0.0' }, auth: { tokens: [reader.entry] } });
+    const withTokens = LinewatchConfigSchema.parse({
+      server: { host: '0.0.0.0' },
+      auth: { tokens: [reader.entry] },
+    });
     expect(() => checkExposure(withTokens)).not.toThrow();
     expect(() => checkExposure(LinewatchConfigSchema.parse({}))).not.toThrow();
   });

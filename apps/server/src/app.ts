@@ -23,13 +23,25 @@ export function createHttpApp(deps: HttpAppDeps): { app: Hono<AppEnv>; router: S
     if (err instanceof ApiError) return c.json(body(err.code, err.message), err.status);
     if (err instanceof HTTPException) {
       const status = err.status;
-      return c.json(body(status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'bad request'), status);
+      return c.json(
+        body(status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'bad request'),
+        status,
+      );
     }
     deps.logger.error({ err, requestId: rid, path: c.req.path }, 'unhandled error');
     return c.json(body('internal', 'internal error'), 500);
   });
   app.notFound((c) =>
-    c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') ?? '' } }, 404),
+    c.json<ErrorBody>(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route for ${c.req.method} ${c.req.path}`,
+          requestId: c.get('requestId') ?? '',
+        },
+      },
+      404,
+    ),
   );
   return { app, router: new ScopedRouter(app, deps.verifier) };
 }

@@ -32,7 +32,11 @@ export function hashToken(token: string, saltHex: string): string {
 }
 
 /** Creates a new random token and the config entry (salted hash) that grants it. */
-export function createToken(name: string, scopes: Scope[], plants: string[]): { token: string; entry: TokenConfig } {
+export function createToken(
+  name: string,
+  scopes: Scope[],
+  plants: string[],
+): { token: string; entry: TokenConfig } {
   const token = `lw_${randomBytes(24).toString('base64url')}`;
   const salt = randomBytes(16).toString('hex');
   return { token, entry: { name, hash: hashToken(token, salt), salt, scopes, plants } };

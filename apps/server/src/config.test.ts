@@ -22,7 +22,9 @@ describe('loadConfig', () => {
   });
 
   it('lists every problem in the file as path: message', () => {
-    const path = file('server:\n  port: "eighty"\nstore:\n  mode: remote\nretention:\n  traces: -1\ncorrelation:\n  clockSkew: soon\n');
+    const path = file(
+      'server:\n  port: "eighty"\nstore:\n  mode: remote\nretention:\n  traces: -1\ncorrelation:\n  clockSkew: soon\n',
+    );
     let error: ConfigError | undefined;
     try {
       loadConfig({ path, env: {} });
@@ -44,9 +46,18 @@ describe('loadConfig', () => {
 
   it('lets the environment point at a ClickHouse server and cluster, taking the database from the URL path', () => {
     const { config } = loadConfig({
-      env: { LINEWATCH_CLICKHOUSE_URL: 'http://lw:secret@ch1:8123/plant_ops', LINEWATCH_CLICKHOUSE_CLUSTER: 'plants', LINEWATCH_ROLES: 'collector' },
+      env: {
+        LINEWATCH_CLICKHOUSE_URL: 'http://lw:secret@ch1:8123/plant_ops',
+        LINEWATCH_CLICKHOUSE_CLUSTER: 'plants',
+        LINEWATCH_ROLES: 'collector',
+      },
     });
-    expect(config.store).toMatchObject({ mode: 'remote', url: 'http://lw:secret@ch1:8123/plant_ops', database: 'plant_ops', cluster: 'plants' });
+    expect(config.store).toMatchObject({
+      mode: 'remote',
+      url: 'http://lw:secret@ch1:8123/plant_ops',
+      database: 'plant_ops',
+      cluster: 'plants',
+    });
     expect(config.roles).toEqual(['collector']);
   });
 
@@ -58,7 +69,9 @@ describe('loadConfig', () => {
   });
 
   it('says which file is missing', () => {
-    expect(() => loadConfig({ path: '/nonexistent/linewatch.yaml', env: {} })).toThrow(/nonexistent\/linewatch.yaml: file not found/);
+    expect(() => loadConfig({ path: '/nonexistent/linewatch.yaml', env: {} })).toThrow(
+      /nonexistent\/linewatch.yaml: file not found/,
+    );
   });
 
   it('rejects unknown roles by name', () => {

@@ -4,33 +4,37 @@ import { parse as parseYaml } from 'yaml';
 import { formatIssues, LinewatchConfigSchema, RoleSchema, type LinewatchConfig } from '@linewatch/schema';
 import { ConfigError } from './errors.ts';
 
+/** The raw, not yet validated configuration tree (YAML, env and flags merged). */
+export type RawConfig = { [key: string]: unknown };
+
 /** Environment variables that override the file (the only place process.env is read for config). */
-const ENV_OVERRIDES: Record<string, (cfg: Record<string, any>, value: string) => void> = {
-  LINEWATCH_DATA_DIR: (c, v) => (obj(c, 'store').dataDir = v),
+const ENV_OVERRIDES: Record<string, (cfg: RawConfig, value: string) => void> = {
+  LINEWATCH_DATA_DIR: (c, v) => (child(c, 'store').dataDir = v),
   LINEWATCH_CLICKHOUSE_URL: (c, v) => {
-    const store = obj(c, 'store');
+    const store = child(c, 'store');
     store.mode = 'remote';
     store.url = v;
     // The database may be given as the URL path: http://user:pw@host:8123/linewatch
     const path = safeUrlPath(v);
     if (path) store.database = path;
   },
-  LINEWATCH_CLICKHOUSE_CLUSTER: (c, v) => (obj(c, 'store').cluster = v),
+  LINEWATCH_CLICKHOUSE_CLUSTER: (c, v) => (child(c, 'store').cluster = v),
   // One address for every listener (API, OTLP/HTTP, OTLP/gRPC), e.g. 0.0.0.0 in a container.
   LINEWATCH_HOST: (c, v) => {
-    obj(c, 'server').host = v;
-    const collector = obj(c, 'collector');
-    obj(collector, 'otlpHttp').host = v;
-    obj(collector, 'otlpGrpc').host = v;
+    child(c, 'server').host = v;
+    const collector = child(c, 'collector');
+    child(collector, 'otlpHttp').host = v;
+    child(collector, 'otlpGrpc').host = v;
   },
-  LINEWATCH_PORT: (c, v) => (obj(c, 'server').port = Number(v)),
-  LINEWATCH_LOG_LEVEL: (c, v) => (obj(c, 'log').level = v),
+  LINEWATCH_PORT: (c, v) => (child(c, 'server').port = Number(v)),
+  LINEWATCH_LOG_LEVEL: (c, v) => (child(c, 'log').level = v),
   LINEWATCH_ROLES: (c, v) => (c.roles = v.split(',').map((r) => r.trim())),
 };
 
-function obj(c: Record<string, any>, key: string): Record<string, any> {
+/** The child mapping at `key`, created when absent. */
+export function child(c: RawConfig, key: string): RawConfig {
   if (typeof c[key] !== 'object' || c[key] === null) c[key] = {};
-  return c[key] as Record<string, any>;
+  return c[key] as RawConfig;
 }
 
 function safeUrlPath(url: string): string | undefined {
@@ -47,7 +51,7 @@ export interface LoadConfigOptions {
   path?: string;
   env?: NodeJS.ProcessEnv;
   /** Values that win over file and env (CLI flags). */
-  overrides?: (raw: Record<string, any>) => void;
+  overrides?: (raw: RawConfig) => void;
 }
 
 /** Where the config came from, for the start log. */
@@ -64,16 +68,17 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const explicit = options.path ?? env.LINEWATCH_CONFIG;
   const path = explicit ?? (existsSync('linewatch.yaml') ? 'linewatch.yaml' : undefined);
-  let raw: Record<string, any> = {};
+  let raw: RawConfig = {};
   if (path) {
     const full = resolve(path);
     if (!existsSync(full)) throw new ConfigError([`${path}: file not found`]);
     try {
-      raw = (parseYaml(readFileSync(full, 'utf8')) as Record<string, any> | null) ?? {};
+      raw = (parseYaml(readFileSync(full, 'utf8')) as RawConfig | null) ?? {};
     } catch (e) {
       throw new ConfigError([`${path}: ${(e as Error).message}`], { cause: e });
     }
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`${path}: expected a mapping at the top level`]);
+    if (typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError([`${path}: expected a mapping at the top level`]);
   }
   for (const [name, apply] of Object.entries(ENV_OVERRIDES)) {
     const v = env[name];
@@ -88,7 +93,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 /** Parses `--roles api,collector` into roles, or throws ConfigError. */
 export function parseRoles(text: string): LinewatchConfig['roles'] {
   const roles = text.split(',').map((r) => r.trim());
-  const issues = roles.flatMap((r) => (RoleSchema.safeParse(r).success ? [] : [`--roles: unknown role "${r}" (api, collector, worker)`]));
+  const issues = roles.flatMap((r) =>
+    RoleSchema.safeParse(r).success ? [] : [`--roles: unknown role "${r}" (api, collector, worker)`],
+  );
   if (issues.length) throw new ConfigError(issues);
   return roles as LinewatchConfig['roles'];
 }

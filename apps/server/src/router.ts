@@ -37,7 +37,12 @@ export class ScopedRouter {
 
   private add(method: Method, path: string, scope: RouteScope, handler: Handler, doc: RouteDoc = {}) {
     this.routes.push({ method, path, scope, ...doc });
-    this.app.on(method.toUpperCase(), path, requireScope(this.verifier, scope), handler as MiddlewareHandler<AppEnv>);
+    this.app.on(
+      method.toUpperCase(),
+      path,
+      requireScope(this.verifier, scope),
+      handler as MiddlewareHandler<AppEnv>,
+    );
     return this;
   }
 

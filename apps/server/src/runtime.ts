@@ -37,7 +37,9 @@ export interface RuntimeContext {
 }
 
 /** A factory that adds a component for the roles it serves. */
-export type ComponentFactory = (ctx: RuntimeContext) => Component | undefined | Promise<Component | undefined>;
+export type ComponentFactory = (
+  ctx: RuntimeContext,
+) => Component | undefined | Promise<Component | undefined>;
 
 export interface StartOptions {
   config: LinewatchConfig;
@@ -63,7 +65,8 @@ export function checkExposure(config: LinewatchConfig): void {
   if (exposed.length)
     throw new ConfigError(
       exposed.map(
-        (h) => `server: binding ${h} with no tokens configured would expose every route; create one with \`linewatch token create --scope admin\` and add it to auth.tokens`,
+        (h) =>
+          `server: binding ${h} with no tokens configured would expose every route; create one with \`linewatch token create --scope admin\` and add it to auth.tokens`,
       ),
     );
 }
@@ -76,7 +79,13 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
   const started = Date.now();
   const store = await openStore(config.store);
   logger.info(
-    { mode: store.mode, database: store.database, dataDir: store.dataDir, url: safeUrl(config.store.url), cluster: store.cluster },
+    {
+      mode: store.mode,
+      database: store.database,
+      dataDir: store.dataDir,
+      url: safeUrl(config.store.url),
+      cluster: store.cluster,
+    },
     'store opened',
   );
   const components: Component[] = [];
@@ -86,7 +95,8 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     const verifier = new TokenVerifier(config.auth.tokens);
-    if (verifier.open) logger.warn('no tokens configured: listening on loopback only, and the local user is admin');
+    if (verifier.open)
+      logger.warn('no tokens configured: listening on loopback only, and the local user is admin');
 
     const http = config.roles.includes('api') ? createHttpApp({ logger, verifier }) : undefined;
     const ctx: RuntimeContext = { config, store, logger, verifier, router: http?.router, now };
@@ -112,9 +122,15 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
       registerHealthRoutes(http.router, checks);
       registerOpenApiRoute(http.router, VERSION);
       if (!registerUiRoutes(http.router, config.paths.web))
-        logger.warn({ dir: config.paths.web }, 'web UI not built (npm run build -w @linewatch/web): serving the API only');
+        logger.warn(
+          { dir: config.paths.web },
+          'web UI not built (npm run build -w @linewatch/web): serving the API only',
+        );
       server = await new Promise<ServerType>((resolveServer, reject) => {
-        const s = serve({ fetch: http.app.fetch, hostname: config.server.host, port: config.server.port }, () => resolveServer(s));
+        const s = serve(
+          { fetch: http.app.fetch, hostname: config.server.host, port: config.server.port },
+          () => resolveServer(s),
+        );
         s.once('error', reject);
       });
       const addr = server.address() as AddressInfo;

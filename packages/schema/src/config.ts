@@ -10,7 +10,9 @@ export type Role = z.infer<typeof RoleSchema>;
 export const ScopeSchema = z.enum(['ingest', 'read', 'operate', 'admin']);
 export type Scope = z.infer<typeof ScopeSchema>;
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier ([A-Za-z_][A-Za-z0-9_]*)');
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a plain identifier ([A-Za-z_][A-Za-z0-9_]*)');
 
 export const StoreConfigSchema = z
   .object({
@@ -21,14 +23,19 @@ export const StoreConfigSchema = z
     database: identifier.default('linewatch'),
     cluster: identifier.optional(),
     /** Embedded only: the engine's memory limit (chDB defaults to 90% of RAM). */
-    maxMemoryBytes: z.number().int().positive().default(4 * 1024 ** 3),
+    maxMemoryBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 ** 3),
     /** Read connections (embedded: each runs one query at a time, so readers never wait behind writes). */
     readConnections: z.number().int().min(1).max(16).default(2),
     /** Upper bound for any query, enforced by the engine (chDB ignores client timeouts). */
     maxQuerySeconds: z.number().positive().default(60),
   })
   .superRefine((s, ctx) => {
-    if (s.mode === 'remote' && !s.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when mode is remote' });
+    if (s.mode === 'remote' && !s.url)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when mode is remote' });
     if (s.mode === 'embedded' && s.cluster)
       ctx.addIssue({ code: 'custom', path: ['cluster'], message: 'a cluster needs mode: remote' });
   });
@@ -49,8 +56,12 @@ export type TableFamily = keyof RetentionConfig;
 export const TokenConfigSchema = z.object({
   name: z.string().min(1),
   /** scrypt hash of the token, hex. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the 64-hex-character hash printed by `linewatch token create`'),
-  salt: z.string().regex(/^[0-9a-f]{32}$/, 'expected the 32-hex-character salt printed by `linewatch token create`'),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected the 64-hex-character hash printed by `linewatch token create`'),
+  salt: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'expected the 32-hex-character salt printed by `linewatch token create`'),
   scopes: z.array(ScopeSchema).min(1),
   /** Restricts read access to these plants; empty means all plants. */
   plants: z.array(z.string().min(1)).default([]),

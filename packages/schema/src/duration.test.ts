@@ -13,7 +13,9 @@ describe('durations', () => {
     expect(parseDuration('5 minutes')).toBeUndefined();
     expect(parseDuration('m5')).toBeUndefined();
     expect(parseDuration('')).toBeUndefined();
-    expect(DurationSchema.safeParse('soon').error?.issues[0]?.message).toBe('expected a duration like "5m", got "soon"');
+    expect(DurationSchema.safeParse('soon').error?.issues[0]?.message).toBe(
+      'expected a duration like "5m", got "soon"',
+    );
     expect(DurationSchema.safeParse(-1).success).toBe(false);
   });
 

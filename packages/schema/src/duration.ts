@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** Parses a duration like "90s", "5m", "1h30m" or "7d" into milliseconds; undefined when malformed. */
 export function parseDuration(text: string): number | undefined {
@@ -37,7 +44,10 @@ export const DurationSchema = z
   .transform((value, ctx) => {
     const ms = typeof value === 'number' ? value : parseDuration(value.trim());
     if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like "5m", got ${JSON.stringify(value)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like "5m", got ${JSON.stringify(value)}`,
+      });
       return z.NEVER;
     }
     return Math.round(ms);

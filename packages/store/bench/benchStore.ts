@@ -14,8 +14,28 @@ const totalRows = arg('rows', 1_000_000);
 const batchRows = arg('batch', 10_000);
 const queryRuns = arg('queries', 50);
 
-const services = ['odoo', 'mes-p01', 'mes-p02', 'mes-p03', 'wms', 'qms', 'cmms', 'middleware', 'carrier-api', 'supplier-portal'];
-const names = ['POST /api/confirm', 'consume production.confirmation', 'mrp.production write', 'stock.move create', 'publish goods.movement', 'GET /stock', 'quality.check', 'send ASN'];
+const services = [
+  'odoo',
+  'mes-p01',
+  'mes-p02',
+  'mes-p03',
+  'wms',
+  'qms',
+  'cmms',
+  'middleware',
+  'carrier-api',
+  'supplier-portal',
+];
+const names = [
+  'POST /api/confirm',
+  'consume production.confirmation',
+  'mrp.production write',
+  'stock.move create',
+  'publish goods.movement',
+  'GET /stock',
+  'quality.check',
+  'send ASN',
+];
 
 // A deterministic generator (xorshift) so runs are comparable.
 let seed = 0x2545f491;
@@ -41,7 +61,11 @@ function batch(startNs: bigint, n: number): string {
         SpanName: names[Math.floor(rand() * names.length)],
         SpanKind: rand() < 0.5 ? 'Server' : 'Client',
         ServiceName: service,
-        ResourceAttributes: { 'service.name': service, 'deployment.environment': 'plant', 'host.name': `h${Math.floor(rand() * 20)}` },
+        ResourceAttributes: {
+          'service.name': service,
+          'deployment.environment': 'plant',
+          'host.name': `h${Math.floor(rand() * 20)}`,
+        },
         ScopeName: 'linewatch-bench',
         SpanAttributes: {
           'biz.plant': `P0${1 + Math.floor(rand() * 3)}`,
@@ -89,12 +113,21 @@ for (let i = 0; i < queryRuns; i++) {
   latencies.push(performance.now() - t0);
 }
 latencies.sort((a, b) => a - b);
-const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
+const p = (q: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
 
-console.log(`bench:store  embedded chDB, ${totalRows.toLocaleString('en')} span rows in batches of ${batchRows.toLocaleString('en')}`);
+console.log(
+  `bench:store  embedded chDB, ${totalRows.toLocaleString('en')} span rows in batches of ${batchRows.toLocaleString('en')}`,
+);
 console.log(`  rows stored:            ${count?.n.toLocaleString('en')}`);
-console.log(`  insert (store only):    ${Math.round(totalRows / (insertMs / 1000)).toLocaleString('en')} rows/s  (${(insertMs / 1000).toFixed(1)} s)`);
-console.log(`  encode + insert:        ${Math.round(totalRows / ((insertMs + encodeMs) / 1000)).toLocaleString('en')} rows/s  (JSON encoding in JS ${(encodeMs / 1000).toFixed(1)} s)`);
-console.log(`  service/duration aggregate over ${queryRuns} runs: p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms`);
+console.log(
+  `  insert (store only):    ${Math.round(totalRows / (insertMs / 1000)).toLocaleString('en')} rows/s  (${(insertMs / 1000).toFixed(1)} s)`,
+);
+console.log(
+  `  encode + insert:        ${Math.round(totalRows / ((insertMs + encodeMs) / 1000)).toLocaleString('en')} rows/s  (JSON encoding in JS ${(encodeMs / 1000).toFixed(1)} s)`,
+);
+console.log(
+  `  service/duration aggregate over ${queryRuns} runs: p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms`,
+);
 await store.close();
 rmSync(dataDir, { recursive: true, force: true });

@@ -34,10 +34,15 @@ describe('cluster DDL', () => {
     const locals = creates.filter((s) => /^CREATE TABLE IF NOT EXISTS `linewatch`\.`\w+_local`/.test(s));
     const distributed = creates.filter((s) => s.includes('ENGINE = Distributed('));
     expect(locals.length).toBeGreaterThan(5);
-    for (const s of locals) expect(s).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/linewatch\/\w+_local', '\{replica\}'/);
+    for (const s of locals)
+      expect(s).toMatch(
+        /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/linewatch\/\w+_local', '\{replica\}'/,
+      );
     expect(distributed.length).toBe(locals.length);
     const traces = distributed.find((s) => s.includes('`linewatch`.`otel_traces`'));
-    expect(traces).toContain("Distributed(`plant_cluster`, `linewatch`, `otel_traces_local`, cityHash64(TraceId))");
+    expect(traces).toContain(
+      'Distributed(`plant_cluster`, `linewatch`, `otel_traces_local`, cityHash64(TraceId))',
+    );
   });
 
   it('points materialized views at local tables so each shard derives its own rows', () => {
@@ -50,7 +55,12 @@ describe('cluster DDL', () => {
   });
 
   it('applies the configured retention as TTLs', () => {
-    expect(clusterDdl.some((s) => s.includes('`otel_traces_local`') && s.includes('TTL toDateTime(Timestamp) + toIntervalDay(3)'))).toBe(true);
+    expect(
+      clusterDdl.some(
+        (s) =>
+          s.includes('`otel_traces_local`') && s.includes('TTL toDateTime(Timestamp) + toIntervalDay(3)'),
+      ),
+    ).toBe(true);
   });
 
   it('emits plain MergeTree tables without ON CLUSTER on a single node', () => {

@@ -34,7 +34,11 @@ export interface TableSpec {
   shardingKey?: string;
 }
 
-export function makeDdlContext(database: string, cluster: string | undefined, retention: RetentionConfig): DdlContext {
+export function makeDdlContext(
+  database: string,
+  cluster: string | undefined,
+  retention: RetentionConfig,
+): DdlContext {
   const id = (...parts: string[]) => sql.id(...parts).text;
   return {
     database,
@@ -62,7 +66,11 @@ function engineFor(ctx: DdlContext, spec: TableSpec): string {
 
 /** CREATE TABLE statements for a spec (one on a single node, local + Distributed on a cluster). */
 export function createTable(ctx: DdlContext, spec: TableSpec): string[] {
-  const settings = { index_granularity: 8192, ...(spec.ttl ? { ttl_only_drop_parts: 1 } : {}), ...spec.settings };
+  const settings = {
+    index_granularity: 8192,
+    ...(spec.ttl ? { ttl_only_drop_parts: 1 } : {}),
+    ...spec.settings,
+  };
   const body = [
     `CREATE TABLE IF NOT EXISTS ${ctx.local(spec.name)}${ctx.onCluster()}`,
     `(\n  ${spec.columns.join(',\n  ')}\n)`,
@@ -87,7 +95,10 @@ export function createTable(ctx: DdlContext, spec: TableSpec): string[] {
  * reads the local source table and writes the local target, so each shard derives its own rows.
  * `select` must refer to the source with the `{source}` placeholder.
  */
-export function createMaterializedView(ctx: DdlContext, view: { name: string; to: string; from: string; select: string }): string {
+export function createMaterializedView(
+  ctx: DdlContext,
+  view: { name: string; to: string; from: string; select: string },
+): string {
   const select = view.select.replaceAll('{source}', ctx.local(view.from));
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.local(view.name)}${ctx.onCluster()} TO ${ctx.local(view.to)}\nAS ${select}`;
 }

@@ -33,6 +33,9 @@ export class MigrationError extends Error {
     readonly migration: string,
     options?: ErrorOptions,
   ) {
-    super(`migration ${version} (${migration}) failed: ${(options?.cause as Error | undefined)?.message ?? 'unknown'}`, options);
+    super(
+      `migration ${version} (${migration}) failed: ${(options?.cause as Error | undefined)?.message ?? 'unknown'}`,
+      options,
+    );
   }
 }

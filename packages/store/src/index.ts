@@ -1,5 +1,13 @@
 export { openStore, type QueryOptions, type Store } from './store.ts';
-export { sql, isSqlQuery, inferType, SqlError, type SqlQuery, type RawFragment, type TypedParam } from './sql.ts';
+export {
+  sql,
+  isSqlQuery,
+  inferType,
+  SqlError,
+  type SqlQuery,
+  type RawFragment,
+  type TypedParam,
+} from './sql.ts';
 export { StoreError, StoreLockedError, MigrationError } from './errors.ts';
 export { migrate, generateDdl, pendingMigrations, appliedVersions } from './migrate.ts';
 export {

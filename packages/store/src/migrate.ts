@@ -41,7 +41,10 @@ export async function appliedVersions(store: Store): Promise<Set<number>> {
 }
 
 /** Versions not yet applied; empty when the schema is current. Throws if the store is unreachable. */
-export async function pendingMigrations(store: Store, list: readonly Migration[] = allMigrations): Promise<number[]> {
+export async function pendingMigrations(
+  store: Store,
+  list: readonly Migration[] = allMigrations,
+): Promise<number[]> {
   const applied = await appliedVersions(store);
   return list.filter((m) => !applied.has(m.version)).map((m) => m.version);
 }
@@ -70,6 +73,7 @@ export async function migrate(
     await store.insert('schema_migrations', [{ version: m.version, name: m.name }]);
     applied.push(m.version);
   }
-  for (const m of list) for (const t of m.ttls ?? []) await store.command(trustedStatement(modifyTtl(ctx, t.table, t.ttl)));
+  for (const m of list)
+    for (const t of m.ttls ?? []) await store.command(trustedStatement(modifyTtl(ctx, t.table, t.ttl)));
   return { applied };
 }

@@ -4,14 +4,18 @@ import { sql, SqlError } from './sql.ts';
 describe('sql template', () => {
   it('turns every hole into a typed parameter and keeps values out of the text', () => {
     const q = sql`SELECT * FROM t WHERE a = ${'x'} AND b > ${3} AND c < ${2.5} AND d IN ${['p', 'q']}`;
-    expect(q.text).toBe('SELECT * FROM t WHERE a = {p0:String} AND b > {p1:Int64} AND c < {p2:Float64} AND d IN {p3:Array(String)}');
+    expect(q.text).toBe(
+      'SELECT * FROM t WHERE a = {p0:String} AND b > {p1:Int64} AND c < {p2:Float64} AND d IN {p3:Array(String)}',
+    );
     expect(q.params).toEqual({ p0: 'x', p1: 3, p2: 2.5, p3: ['p', 'q'] });
   });
 
   it('renumbers the parameters of nested fragments', () => {
     const filter = sql.join([sql`plant = ${'P01'}`, sql`flow = ${'f'}`], ' AND ');
     const q = sql`SELECT 1 WHERE key = ${'MO/1'} AND ${filter} LIMIT ${10}`;
-    expect(q.text).toBe('SELECT 1 WHERE key = {p0:String} AND plant = {p1:String} AND flow = {p2:String} LIMIT {p3:Int64}');
+    expect(q.text).toBe(
+      'SELECT 1 WHERE key = {p0:String} AND plant = {p1:String} AND flow = {p2:String} LIMIT {p3:Int64}',
+    );
     expect(q.params).toEqual({ p0: 'MO/1', p1: 'P01', p2: 'f', p3: 10 });
   });
 

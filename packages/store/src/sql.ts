@@ -28,7 +28,8 @@ export interface RawFragment {
   readonly text: string;
 }
 
-type Hole = SqlQuery | TypedParam | RawFragment | string | number | bigint | boolean | Date | null | readonly unknown[];
+type Hole =
+  SqlQuery | TypedParam | RawFragment | string | number | bigint | boolean | Date | null | readonly unknown[];
 
 export class SqlError extends Error {
   override readonly name = 'SqlError';
@@ -124,7 +125,8 @@ sql.id = (...parts: string[]): RawFragment => {
  * @example sql.keyword(dir, ['ASC', 'DESC'])
  */
 sql.keyword = <T extends string>(word: T, allowed: readonly T[]): RawFragment => {
-  if (!allowed.includes(word)) throw new SqlError(`keyword ${JSON.stringify(word)} not in ${allowed.join(', ')}`);
+  if (!allowed.includes(word))
+    throw new SqlError(`keyword ${JSON.stringify(word)} not in ${allowed.join(', ')}`);
   return { [kind]: 'raw', text: word };
 };
 

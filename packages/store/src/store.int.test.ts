@@ -41,7 +41,9 @@ describe('embedded store', () => {
 
   it('binds template holes as parameters, so quotes in values are data, not SQL', async () => {
     const hostile = "x'); DROP TABLE otel_traces; --";
-    const rows = await store.query<{ v: string; n: number; a: number[] }>(sql`SELECT ${hostile} AS v, ${41} + 1 AS n, ${[1, 2]} AS a`);
+    const rows = await store.query<{ v: string; n: number; a: number[] }>(
+      sql`SELECT ${hostile} AS v, ${41} + 1 AS n, ${[1, 2]} AS a`,
+    );
     expect(rows).toEqual([{ v: hostile, n: 42, a: [1, 2] }]);
   });
 
@@ -53,7 +55,16 @@ describe('embedded store', () => {
 
   it('inserts rows and reads them back through a separate read connection', async () => {
     await store.insert('business_events', [
-      { id: 'e1', time: '2026-11-27T08:00:00.123456789Z', flow: 'f', step: 's', key: 'MO/1', system: 'mes', plant: 'P01', source: 'api' },
+      {
+        id: 'e1',
+        time: '2026-11-27T08:00:00.123456789Z',
+        flow: 'f',
+        step: 's',
+        key: 'MO/1',
+        system: 'mes',
+        plant: 'P01',
+        source: 'api',
+      },
     ]);
     const rows = await store.query<{ id: string; t: string; outcome: string }>(
       sql`SELECT id, toString(time) AS t, outcome FROM ${store.table('business_events')} WHERE key = ${'MO/1'}`,
@@ -63,7 +74,16 @@ describe('embedded store', () => {
 
   it('hands encoded text and files to the engine as they are', async () => {
     const line = (id: string) =>
-      JSON.stringify({ id, time: '2026-11-27T09:00:00Z', flow: 'f', step: 's', key: 'RAW', system: 'wms', plant: 'P02', source: 'api' });
+      JSON.stringify({
+        id,
+        time: '2026-11-27T09:00:00Z',
+        flow: 'f',
+        step: 's',
+        key: 'RAW',
+        system: 'wms',
+        plant: 'P02',
+        source: 'api',
+      });
     await store.insertRaw('business_events', 'JSONEachRow', `${line('r1')}\n${line('r2')}\n`);
     const file = join(tmpdir(), `lw-${process.pid}-seg.jsonl`);
     writeFileSync(file, `${line('r3')}\n`);
@@ -76,7 +96,9 @@ describe('embedded store', () => {
 
   it('bounds a runaway query by the engine-side execution limit', async () => {
     await expect(
-      store.query(sql`SELECT count() FROM numbers(100000000000) WHERE cityHash64(number) % 7 = 3`, { maxExecutionSeconds: 1 }),
+      store.query(sql`SELECT count() FROM numbers(100000000000) WHERE cityHash64(number) % 7 = 3`, {
+        maxExecutionSeconds: 1,
+      }),
     ).rejects.toThrow(/TIMEOUT|time limit|Timeout/i);
   });
 });

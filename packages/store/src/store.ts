@@ -6,6 +6,9 @@ import type { StoreConfig } from '@linewatch/schema';
 import { sql, type RawFragment, type SqlQuery } from './sql.ts';
 import { StoreError, StoreLockedError } from './errors.ts';
 
+type ChdbModule = typeof import('chdb'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- type of a lazily imported optional module
+type ChdbConnectionModule = typeof import('chdb/connection'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- same
+
 /** Options for a single read. */
 export interface QueryOptions {
   /** Engine-side bound in seconds (chDB ignores client timeouts: CHDB-NOTES trap 6). */
@@ -79,29 +82,40 @@ async function openEngine(config: StoreConfig): Promise<EmbeddedEngine> {
   const path = resolve(config.dataDir);
   if (engine) {
     if (engine.path !== path)
-      throw new StoreError(`this process already has the embedded store open at ${engine.path}; chDB opens one path per process`, false);
+      throw new StoreError(
+        `this process already has the embedded store open at ${engine.path}; chDB opens one path per process`,
+        false,
+      );
     engine.refs++;
     return engine;
   }
   mkdirSync(path, { recursive: true });
   // chdb is an optionalDependency, loaded only in embedded mode so server deployments never need it.
-  let chdb: typeof import('chdb');
-  let connection: typeof import('chdb/connection');
+  let chdb: ChdbModule;
+  let connection: ChdbConnectionModule;
   try {
     chdb = await import('chdb');
     connection = await import('chdb/connection');
   } catch (e) {
-    throw new StoreError('embedded mode needs the optional package "chdb" (npm install chdb), or set store.mode: remote', false, { cause: e });
+    throw new StoreError(
+      'embedded mode needs the optional package "chdb" (npm install chdb), or set store.mode: remote',
+      false,
+      { cause: e },
+    );
   }
   try {
     // The memory limit can only be set by the first Session on a path (CHDB-NOTES trap 7).
-    const session = new chdb.Session(path, { connectionArgs: [`--max_server_memory_usage=${config.maxMemoryBytes}`] });
+    const session = new chdb.Session(path, {
+      connectionArgs: [`--max_server_memory_usage=${config.maxMemoryBytes}`],
+    });
     engine = { path, session, createConnection: () => connection.createChdbConnection({ path }), refs: 1 };
     return engine;
   } catch (e) {
     const owner = lockOwner(path);
     if (owner !== undefined) throw new StoreLockedError(path, owner, { cause: e });
-    throw new StoreError(`cannot open the embedded store at ${path}: ${(e as Error).message}`, false, { cause: e });
+    throw new StoreError(`cannot open the embedded store at ${path}: ${(e as Error).message}`, false, {
+      cause: e,
+    });
   }
 }
 
@@ -118,9 +132,10 @@ function mapError(e: unknown, what: string): StoreError {
   const err = e as { message?: string; code?: string };
   const message = err.message ?? String(e);
   // Connection failures are worth retrying; a statement the engine rejected is not.
-  const retryable = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|Timeout|MEMORY_LIMIT|TOO_MANY_PARTS|TOO_MANY_SIMULTANEOUS/i.test(
-    message + (err.code ?? ''),
-  );
+  const retryable =
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|Timeout|MEMORY_LIMIT|TOO_MANY_PARTS|TOO_MANY_SIMULTANEOUS/i.test(
+      message + (err.code ?? ''),
+    );
   return new StoreError(`${what}: ${message}`, retryable, { cause: e });
 }
 
@@ -172,7 +187,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
           query: options?.maxExecutionSeconds
             ? `${q.text}\nSETTINGS max_execution_time = ${Math.max(1, Math.floor(options.maxExecutionSeconds))}`
             : q.text,
-          query_params: q.params as Record<string, unknown>,
+          query_params: q.params,
           format: 'JSONEachRow',
         });
         return await rs.json<T>();
@@ -182,7 +197,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     },
     async command(q) {
       try {
-        await writer.command({ query: q.text, query_params: q.params as Record<string, unknown> });
+        await writer.command({ query: q.text, query_params: q.params });
       } catch (e) {
         throw mapError(e, 'statement failed');
       }
@@ -190,7 +205,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     async insert(table, rows) {
       if (rows.length === 0) return;
       try {
-        await writer.insert({ table: `${database}.${table}`, values: rows as object[], format: 'JSONEachRow' });
+        await writer.insert({
+          table: `${database}.${table}`,
+          values: rows as object[],
+          format: 'JSONEachRow',
+        });
       } catch (e) {
         throw mapError(e, `insert into ${table} failed`);
       }
@@ -201,17 +220,27 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       try {
         if (config.mode === 'embedded') {
           // The chDB connection appends the body to the statement text (CHDB-NOTES trap 8), so text formats only.
-          const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : await streamToString(body);
+          const text =
+            typeof body === 'string'
+              ? body
+              : Buffer.isBuffer(body)
+                ? body.toString('utf8')
+                : await streamToString(body);
           await writer.command({ query: `INSERT INTO ${database}.${table} FORMAT ${format}\n${text}` });
         } else {
-          await writer.insert({ table: `${database}.${table}`, values: body as never, format: format as never });
+          await writer.insert({
+            table: `${database}.${table}`,
+            values: body as never,
+            format: format as never,
+          });
         }
       } catch (e) {
         throw mapError(e, `insert into ${table} failed`);
       }
     },
     async insertFile(table, path, format) {
-      if (config.mode !== 'embedded') throw new StoreError('insertFile needs the embedded store; use insertRaw with a stream', false);
+      if (config.mode !== 'embedded')
+        throw new StoreError('insertFile needs the embedded store; use insertRaw with a stream', false);
       sql.id(table);
       sql.id(format);
       try {

@@ -18,7 +18,9 @@ export interface TestStore extends Store {
 export async function openTestStore(options: { migrate?: boolean } = {}): Promise<TestStore> {
   const dataDir = process.env.LINEWATCH_TEST_DATA_DIR ?? `/tmp/linewatch-test-${process.pid}`;
   const database = `test_${randomBytes(6).toString('hex')}`;
-  const store = await openStore(StoreConfigSchema.parse({ mode: 'embedded', dataDir, database, maxMemoryBytes: 3 * 1024 ** 3 }));
+  const store = await openStore(
+    StoreConfigSchema.parse({ mode: 'embedded', dataDir, database, maxMemoryBytes: 3 * 1024 ** 3 }),
+  );
   if (options.migrate !== false) await migrate(store, RetentionConfigSchema.parse({}));
   else await store.command(sql`CREATE DATABASE IF NOT EXISTS ${sql.id(database)}`);
   return Object.assign(store, {

@@ -16,7 +16,8 @@ export function registerTokenCommand(program: Command): void {
     .action((opts: { scope: string[]; plant?: string[]; name: string }) => {
       const scopes = opts.scope.flatMap((s) => s.split(','));
       const bad = scopes.filter((s) => !ScopeSchema.safeParse(s).success);
-      if (bad.length) throw new ConfigError(bad.map((s) => `--scope: unknown scope "${s}" (ingest, read, operate, admin)`));
+      if (bad.length)
+        throw new ConfigError(bad.map((s) => `--scope: unknown scope "${s}" (ingest, read, operate, admin)`));
       const { token: value, entry } = createToken(opts.name, scopes as Scope[], opts.plant ?? []);
       process.stdout.write(
         `Token (shown once, store it now):\n\n  ${value}\n\nAdd to linewatch.yaml:\n\n${stringify({ auth: { tokens: [entry] } })}`,

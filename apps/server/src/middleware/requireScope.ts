@@ -12,7 +12,8 @@ export function requireScope(verifier: TokenVerifier, scope: RouteScope) {
       c.header('WWW-Authenticate', 'Bearer realm="linewatch"');
       throw new ApiError(401, 'unauthenticated', 'a valid bearer token is required');
     }
-    if (!principal.scopes.has(scope)) throw new ApiError(403, 'forbidden', `this token lacks the "${scope}" scope`);
+    if (!principal.scopes.has(scope))
+      throw new ApiError(403, 'forbidden', `this token lacks the "${scope}" scope`);
     c.set('principal', principal);
     return next();
   });

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import type { DeclaredRoute, ScopedRouter } from '../router.ts';
 
-const toSchema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
+const toSchema = (s: z.ZodType) =>
+  z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' });
 
 function queryParameters(route: DeclaredRoute, location: 'query' | 'path') {
   const schema = location === 'query' ? route.query : route.params;
   if (!schema) {
     if (location !== 'path') return [];
-    return [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    return [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
   }
   const json = toSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
@@ -35,20 +41,33 @@ export function buildOpenApi(routes: readonly DeclaredRoute[], version: string):
           description: 'OK',
           ...(r.response ? { content: { 'application/json': { schema: toSchema(r.response) } } } : {}),
         },
-        ...(r.scope === 'public' ? {} : { '401': { $ref: '#/components/responses/Error' }, '403': { $ref: '#/components/responses/Error' } }),
+        ...(r.scope === 'public'
+          ? {}
+          : {
+              '401': { $ref: '#/components/responses/Error' },
+              '403': { $ref: '#/components/responses/Error' },
+            }),
         '400': { $ref: '#/components/responses/Error' },
       },
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body) } } };
+    if (r.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body) } } };
     (paths[path] ??= {})[r.method] = op;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Linewatch API', version, description: 'Integration observability for manufacturing. Every operation names the scope it requires in x-linewatch-scope.' },
+    info: {
+      title: 'Linewatch API',
+      version,
+      description:
+        'Integration observability for manufacturing. Every operation names the scope it requires in x-linewatch-scope.',
+    },
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `linewatch token create`' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A token from `linewatch token create`' },
+      },
       responses: {
         Error: {
           description: 'An error',
@@ -61,7 +80,11 @@ export function buildOpenApi(routes: readonly DeclaredRoute[], version: string):
                   error: {
                     type: 'object',
                     required: ['code', 'message', 'requestId'],
-                    properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } },
+                    properties: {
+                      code: { type: 'string' },
+                      message: { type: 'string' },
+                      requestId: { type: 'string' },
+                    },
                   },
                 },
               },

@@ -1,8 +1,16 @@
 import { m001Otel } from './m001_otel.ts';
 import { m002BusinessEvents } from './m002_businessEvents.ts';
+import { m101Collector } from './m101_collector.ts';
+import { m201Correlation } from './m201_correlation.ts';
 import { m301Dependencies } from './m301_dependencies.ts';
 import type { Migration } from './types.ts';
 
 /** Every migration, in version order. Add new ones at the end; never edit one that has shipped. */
-export const migrations: readonly Migration[] = [m001Otel, m002BusinessEvents, m301Dependencies];
+export const migrations: readonly Migration[] = [
+  m001Otel,
+  m002BusinessEvents,
+  m101Collector,
+  m201Correlation,
+  m301Dependencies,
+];
 export type { Migration };

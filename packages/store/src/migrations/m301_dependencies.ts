@@ -16,10 +16,13 @@ import type { Migration } from './types.ts';
 //     idempotent and a late span that turns a "virtual peer" edge into a service edge replaces it.
 //  3. API requests read only those two small tables.
 const peerService = "SpanAttributes['peer.service']";
-const dbSystem = "if(SpanAttributes['db.system.name'] != '', SpanAttributes['db.system.name'], SpanAttributes['db.system'])";
-const dbNamespace = "if(SpanAttributes['db.namespace'] != '', SpanAttributes['db.namespace'], SpanAttributes['db.name'])";
+const dbSystem =
+  "if(SpanAttributes['db.system.name'] != '', SpanAttributes['db.system.name'], SpanAttributes['db.system'])";
+const dbNamespace =
+  "if(SpanAttributes['db.namespace'] != '', SpanAttributes['db.namespace'], SpanAttributes['db.name'])";
 const destination = "SpanAttributes['messaging.destination.name']";
-const address = "if(SpanAttributes['server.address'] != '', SpanAttributes['server.address'], SpanAttributes['net.peer.name'])";
+const address =
+  "if(SpanAttributes['server.address'] != '', SpanAttributes['server.address'], SpanAttributes['net.peer.name'])";
 
 // The projection of an otel_traces row into an edge candidate, shared by the materialized view and
 // the plain view `span_edge_candidates_source` that the worker's repair re-reads over a recent window.
