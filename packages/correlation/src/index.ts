@@ -21,3 +21,34 @@ export { FlowRegistry, type FlowSnapshot } from './flowRegistry.ts';
 export { flowJsonSchema, flowJsonSchemaText } from './flowJsonSchema.ts';
 export { CursorError, FlowFileError, UnknownFlowError } from './errors.ts';
 export type { CorrelationLogger } from './logger.ts';
+export {
+  buildDependencyGraph,
+  nodeLabel,
+  type DependencyGraphInput,
+  type NodeRedRow,
+  type TracedEdgeRow,
+} from './dependencyMap/buildDependencyGraph.ts';
+export { criticalityRank, downstreamOf, downstreamOfEdge, flowDependencies, impactOf, impactOfFlows, type ImpactGraph, type ImpactTarget } from './dependencyMap/impactOf.ts';
+export { healthFromFlowFigures, healthFromRed, redMetrics, worstHealth, type FlowFigures } from './dependencyMap/dependencyHealth.ts';
+export { chooseStepSeconds, resolveDependencyTimeRange, TimeRangeError, type DependencyTimeRange } from './dependencyMap/dependencyTimeRange.ts';
+export { fillQueuePoints, mergeScrapeFailures, type QueueBucketRow, type ScrapeFailureRow } from './dependencyMap/queueSeries.ts';
+export {
+  queryOperationRed,
+  queryPeerRed,
+  queryQueueBuckets,
+  queryScrapeFailures,
+  queryServiceRed,
+  queryTracedEdges,
+  type DependencyReadFilter,
+  type OperationRedRow,
+  type QueueReadFilter,
+  type QueueSeriesRow,
+} from './dependencyMap/dependencyQueries.ts';
+export { computeDependencyMinutes, repairEdgeCandidates, type DependencyJoinOptions } from './dependencyMap/computeDependencies.ts';
+export {
+  createDependencyWorker,
+  type DependencyRunResult,
+  type DependencyWorker,
+  type DependencyWorkerOptions,
+} from './dependencyMap/createDependencyWorker.ts';
+export { loadDependencyGraph, plantsInScope, type LoadDependencyGraphOptions } from './dependencyMap/loadDependencyGraph.ts';

@@ -11,7 +11,13 @@ import {
   type FlowHealthRow,
   type RedMetrics,
 } from '@linewatch/schema';
-import { healthFromFlowFigures, healthFromRed, redMetrics, worstHealth, type FlowFigures } from './dependencyHealth.ts';
+import {
+  healthFromFlowFigures,
+  healthFromRed,
+  redMetrics,
+  worstHealth,
+  type FlowFigures,
+} from './dependencyHealth.ts';
 import { flowDependencies, impactOf, type ImpactGraph } from './impactOf.ts';
 
 /** One traced edge over the window, as the edges query returns it (durations in nanoseconds). */
@@ -58,10 +64,18 @@ export interface DependencyGraphInput {
 }
 
 const PEER_KINDS = new Set<DependencyNodeKind>(['database', 'messaging', 'external']);
-const KIND_RANK: Record<DependencyNodeKind, number> = { service: 3, system: 2, database: 1, messaging: 1, external: 1 };
+const KIND_RANK: Record<DependencyNodeKind, number> = {
+  service: 3,
+  system: 2,
+  database: 1,
+  messaging: 1,
+  external: 1,
+};
 
 function asNodeKind(kind: string): DependencyNodeKind {
-  return kind === 'service' || PEER_KINDS.has(kind as DependencyNodeKind) ? (kind as DependencyNodeKind) : 'external';
+  return kind === 'service' || PEER_KINDS.has(kind as DependencyNodeKind)
+    ? (kind as DependencyNodeKind)
+    : 'external';
 }
 
 /** The label of a node id: peers drop their `db:`/`messaging:`/`host:` prefix. */
@@ -77,10 +91,21 @@ function plantScope(input: DependencyGraphInput): ((plant: string) => boolean) |
 }
 
 /** Sums flow health rows (per plant) into the figures of the plants in scope. */
-function figuresFor(flow: Flow, rows: readonly FlowHealthRow[], inScope: ((p: string) => boolean) | undefined): FlowFigures | undefined {
+function figuresFor(
+  flow: Flow,
+  rows: readonly FlowHealthRow[],
+  inScope: ((p: string) => boolean) | undefined,
+): FlowFigures | undefined {
   const mine = rows.filter((r) => r.flow === flow.id);
   if (mine.length === 0) return undefined;
-  if (!inScope) return mine.find((r) => r.plant === null) ?? sumRows(mine.filter((r) => r.plant !== null), flow);
+  if (!inScope)
+    return (
+      mine.find((r) => r.plant === null) ??
+      sumRows(
+        mine.filter((r) => r.plant !== null),
+        flow,
+      )
+    );
   return sumRows(
     mine.filter((r) => r.plant !== null && inScope(r.plant)),
     flow,
@@ -88,7 +113,8 @@ function figuresFor(flow: Flow, rows: readonly FlowHealthRow[], inScope: ((p: st
 }
 
 function sumRows(rows: readonly FlowHealthRow[], flow: Flow): FlowFigures {
-  const sum = (k: 'volume' | 'inProgress' | 'onTime' | 'late' | 'missing' | 'failed') => rows.reduce((a, r) => a + r[k], 0);
+  const sum = (k: 'volume' | 'inProgress' | 'onTime' | 'late' | 'missing' | 'failed') =>
+    rows.reduce((a, r) => a + r[k], 0);
   const finished = sum('volume') - sum('inProgress');
   return {
     volume: sum('volume'),
@@ -114,11 +140,15 @@ export function buildDependencyGraph(input: DependencyGraphInput): DependencyGra
 
   // Flows in scope: the selected one, running in a visible plant (empty plants = all plants).
   const flows = input.flows.filter(
-    (f) => (input.flow === undefined || f.id === input.flow) && (!inScope || f.plants.length === 0 || f.plants.some(inScope)),
+    (f) =>
+      (input.flow === undefined || f.id === input.flow) &&
+      (!inScope || f.plants.length === 0 || f.plants.some(inScope)),
   );
   const flowViews: DependencyFlow[] = flows.map((f) => {
     const figures = figuresFor(f, input.flowHealth, inScope);
-    const seen = input.flowHealth.filter((r) => r.flow === f.id && r.plant !== null && r.volume > 0).map((r) => r.plant as string);
+    const seen = input.flowHealth
+      .filter((r) => r.flow === f.id && r.plant !== null && r.volume > 0)
+      .map((r) => r.plant as string);
     const plants = uniqSorted(f.plants.length ? f.plants : seen).filter((p) => !inScope || inScope(p));
     return {
       flow: f.id,
@@ -136,22 +166,44 @@ export function buildDependencyGraph(input: DependencyGraphInput): DependencyGra
   });
   const flowHealthById = new Map(flowViews.map((f) => [f.flow, f.health]));
 
-  type Draft = Omit<DependencyNode, 'impact' | 'health' | 'metrics' | 'plants'> & { plants: Set<string>; metrics: RedMetrics | null };
+  type Draft = Omit<DependencyNode, 'impact' | 'health' | 'metrics' | 'plants'> & {
+    plants: Set<string>;
+    metrics: RedMetrics | null;
+  };
   const nodes = new Map<string, Draft>();
   const node = (id: string, kind: DependencyNodeKind): Draft => {
     let n = nodes.get(id);
-    if (!n) nodes.set(id, (n = { id, name: nodeLabel(id), kind, instrumented: false, flows: [], plants: new Set(), metrics: null }));
+    if (!n)
+      nodes.set(
+        id,
+        (n = {
+          id,
+          name: nodeLabel(id),
+          kind,
+          instrumented: false,
+          flows: [],
+          plants: new Set(),
+          metrics: null,
+        }),
+      );
     if (KIND_RANK[kind] > KIND_RANK[n.kind]) n.kind = kind;
     if (kind === 'service') n.instrumented = true;
     return n;
   };
 
-  type EdgeDraft = Omit<DependencyEdge, 'impact' | 'health' | 'kinds' | 'plants'> & { kinds: Set<DependencyEdgeKind>; plants: Set<string> };
+  type EdgeDraft = Omit<DependencyEdge, 'impact' | 'health' | 'kinds' | 'plants'> & {
+    kinds: Set<DependencyEdgeKind>;
+    plants: Set<string>;
+  };
   const edges = new Map<string, EdgeDraft>();
   const edge = (source: string, target: string): EdgeDraft => {
     const id = `${source}->${target}`;
     let e = edges.get(id);
-    if (!e) edges.set(id, (e = { id, source, target, kinds: new Set(), metrics: null, flows: [], plants: new Set() }));
+    if (!e)
+      edges.set(
+        id,
+        (e = { id, source, target, kinds: new Set(), metrics: null, flows: [], plants: new Set() }),
+      );
     return e;
   };
 
@@ -211,34 +263,31 @@ export function buildDependencyGraph(input: DependencyGraphInput): DependencyGra
 
   const graph = structure();
   const deps = flowDependencies(graph);
-  const flowsHealth = (ids: readonly string[]): DependencyHealth[] => ids.map((id) => flowHealthById.get(id) ?? 'unknown');
+  const flowsHealth = (ids: readonly string[]): DependencyHealth[] =>
+    ids.map((id) => flowHealthById.get(id) ?? 'unknown');
 
   return {
     from: input.from.toISOString(),
     to: input.to.toISOString(),
     nodes: nodeList
-      .map(
-        (n): DependencyNode => ({
-          ...n,
-          flows: [...n.flows].sort(),
-          plants: uniqSorted(n.plants),
-          // A node's own traffic decides its colour; a system seen only through flows takes their health.
-          health: n.metrics ? healthFromRed(n.metrics) : worstHealth(flowsHealth(n.flows)),
-          impact: impactOf(graph, { node: n.id }, deps),
-        }),
-      )
+      .map((n): DependencyNode => ({
+        ...n,
+        flows: [...n.flows].sort(),
+        plants: uniqSorted(n.plants),
+        // A node's own traffic decides its colour; a system seen only through flows takes their health.
+        health: n.metrics ? healthFromRed(n.metrics) : worstHealth(flowsHealth(n.flows)),
+        impact: impactOf(graph, { node: n.id }, deps),
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     edges: edgeList
-      .map(
-        (e): DependencyEdge => ({
-          ...e,
-          kinds: [...e.kinds].sort(),
-          flows: [...e.flows].sort(),
-          plants: uniqSorted(e.plants),
-          health: worstHealth([...(e.metrics ? [healthFromRed(e.metrics)] : []), ...flowsHealth(e.flows)]),
-          impact: impactOf(graph, { source: e.source, target: e.target }, deps),
-        }),
-      )
+      .map((e): DependencyEdge => ({
+        ...e,
+        kinds: [...e.kinds].sort(),
+        flows: [...e.flows].sort(),
+        plants: uniqSorted(e.plants),
+        health: worstHealth([...(e.metrics ? [healthFromRed(e.metrics)] : []), ...flowsHealth(e.flows)]),
+        impact: impactOf(graph, { source: e.source, target: e.target }, deps),
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     flows: flowViews,
   };

@@ -1,5 +1,10 @@
 import { sql, type Store } from '@linewatch/store';
-import { computeDependencyMinutes, floorMinute, repairEdgeCandidates, type DependencyJoinOptions } from './computeDependencies.ts';
+import {
+  computeDependencyMinutes,
+  floorMinute,
+  repairEdgeCandidates,
+  type DependencyJoinOptions,
+} from './computeDependencies.ts';
 
 /** The logging the worker needs (a pino Logger satisfies it). */
 export interface WorkerLogger {
@@ -74,7 +79,9 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
     const [state] = await store.query<{ watermark: number }>(
       sql`SELECT toUnixTimestamp(Watermark) * 1000 AS watermark FROM ${store.table('dependency_worker_state')} FINAL WHERE Name = ${STATE}`,
     );
-    const [v] = await store.query<{ v: number }>(sql`SELECT max(Version) AS v FROM ${store.table('dependency_edges_1m')}`);
+    const [v] = await store.query<{ v: number }>(
+      sql`SELECT max(Version) AS v FROM ${store.table('dependency_edges_1m')}`,
+    );
     lastVersion = Number(v?.v ?? 0);
     const t = now();
     const recorded = state ? Number(state.watermark) : floorMinute(t - backfillMs);
@@ -82,7 +89,10 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
     const repairFrom = floorMinute(Math.min(recorded, t - repairWindowMs));
     const started = Date.now();
     await repairEdgeCandidates(store, new Date(repairFrom), new Date(floorMinute(t) + 60_000));
-    logger.info({ from: new Date(repairFrom).toISOString(), ms: Date.now() - started }, 'dependency map: span edge candidates repaired');
+    logger.info(
+      { from: new Date(repairFrom).toISOString(), ms: Date.now() - started },
+      'dependency map: span edge candidates repaired',
+    );
     watermark = repairFrom;
   }
 
@@ -93,14 +103,26 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
     const end = Math.min(floorMinute(t) + 60_000, from + maxRunMs);
     const version = (lastVersion = Math.max(t, lastVersion + 1));
     for (let chunk = from; chunk < end; chunk += chunkMs) {
-      await computeDependencyMinutes(store, { from: new Date(chunk), to: new Date(Math.min(chunk + chunkMs, end)), version }, options);
+      await computeDependencyMinutes(
+        store,
+        { from: new Date(chunk), to: new Date(Math.min(chunk + chunkMs, end)), version },
+        options,
+      );
     }
     const settled = Math.min(floorMinute(t - settleMs), end);
     if (settled > from) {
-      await store.insert('dependency_worker_state', [{ Name: STATE, Watermark: Math.floor(settled / 1000), UpdatedAt: Date.now() }]);
+      await store.insert('dependency_worker_state', [
+        { Name: STATE, Watermark: Math.floor(settled / 1000), UpdatedAt: Date.now() },
+      ]);
       watermark = settled;
     }
-    return { from: new Date(from), to: new Date(end), minutes: Math.max(0, (end - from) / 60_000), version, watermark: new Date(watermark as number) };
+    return {
+      from: new Date(from),
+      to: new Date(end),
+      minutes: Math.max(0, (end - from) / 60_000),
+      version,
+      watermark: new Date(watermark as number),
+    };
   }
 
   const cycle = async () => {
@@ -111,7 +133,10 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
       const r = (running = runOnce());
       const result = await r;
       lastError = undefined;
-      logger.info({ minutes: result.minutes, ms: Date.now() - started, watermark: result.watermark.toISOString() }, 'dependency map computed');
+      logger.info(
+        { minutes: result.minutes, ms: Date.now() - started, watermark: result.watermark.toISOString() },
+        'dependency map computed',
+      );
     } catch (err) {
       lastError = (err as Error).message;
       logger.error({ err }, 'dependency map cycle failed; retrying next cycle');
@@ -135,7 +160,9 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
       await running?.catch(() => undefined);
     },
     readiness() {
-      return Promise.resolve(lastError === undefined ? undefined : `dependency map: last cycle failed: ${lastError}`);
+      return Promise.resolve(
+        lastError === undefined ? undefined : `dependency map: last cycle failed: ${lastError}`,
+      );
     },
     runOnce,
   };

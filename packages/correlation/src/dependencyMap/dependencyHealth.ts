@@ -30,7 +30,10 @@ export function healthFromRed(metrics: RedMetrics | null | undefined): Dependenc
 }
 
 /** The figures of a flow that decide its health on the map. */
-export type FlowFigures = Pick<FlowHealthRow, 'volume' | 'onTimeRatio' | 'late' | 'missing' | 'failed' | 'sloTarget'>;
+export type FlowFigures = Pick<
+  FlowHealthRow,
+  'volume' | 'onTimeRatio' | 'late' | 'missing' | 'failed' | 'sloTarget'
+>;
 
 /**
  * Health of a flow from its figures: failing when on-time falls below 90 % or 5 % of transactions
@@ -40,15 +43,26 @@ export function healthFromFlowFigures(figures: FlowFigures | undefined): Depende
   if (!figures) return 'unknown';
   if (figures.volume === 0) return 'idle';
   const broken = figures.missing + figures.failed;
-  if ((figures.onTimeRatio !== null && figures.onTimeRatio < ON_TIME_FAILING) || broken / figures.volume >= BROKEN_SHARE_FAILING)
+  if (
+    (figures.onTimeRatio !== null && figures.onTimeRatio < ON_TIME_FAILING) ||
+    broken / figures.volume >= BROKEN_SHARE_FAILING
+  )
     return 'failing';
-  if ((figures.onTimeRatio !== null && figures.onTimeRatio < figures.sloTarget) || broken > 0) return 'degraded';
+  if ((figures.onTimeRatio !== null && figures.onTimeRatio < figures.sloTarget) || broken > 0)
+    return 'degraded';
   return 'healthy';
 }
 
 /** RED metrics from counts and percentiles in nanoseconds over a window of `seconds`. */
-export function redMetrics(calls: number, errors: number, p50Ns: number | null, p95Ns: number | null, seconds: number): RedMetrics {
-  const ms = (ns: number | null) => (calls > 0 && ns !== null && Number.isFinite(ns) ? Math.round(ns / 1e3) / 1e3 : null);
+export function redMetrics(
+  calls: number,
+  errors: number,
+  p50Ns: number | null,
+  p95Ns: number | null,
+  seconds: number,
+): RedMetrics {
+  const ms = (ns: number | null) =>
+    calls > 0 && ns !== null && Number.isFinite(ns) ? Math.round(ns / 1e3) / 1e3 : null;
   return {
     calls,
     errors,

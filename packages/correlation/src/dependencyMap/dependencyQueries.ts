@@ -16,7 +16,11 @@ export interface DependencyReadFilter extends DependencyTimeRange {
 const QUERY_SECONDS = 20;
 const MAX_EDGES = 5000;
 
-function latest(store: Store, table: 'dependency_edges_1m' | 'service_operations_1m', f: DependencyReadFilter): SqlQuery {
+function latest(
+  store: Store,
+  table: 'dependency_edges_1m' | 'service_operations_1m',
+  f: DependencyReadFilter,
+): SqlQuery {
   const t = store.table(table);
   const minutes = sql`Minute >= toStartOfMinute(${f.from}) AND Minute < ${f.to}`;
   // GLOBAL: on a cluster the latest version per minute is decided over every shard.
@@ -41,7 +45,15 @@ const quantile = (q: readonly (number | null)[], i: number) => {
 
 /** Traced edges over the range, calls and errors summed and latency percentiles merged across minutes. */
 export async function queryTracedEdges(store: Store, f: DependencyReadFilter): Promise<TracedEdgeRow[]> {
-  const rows = await store.query<RedRow & { source: string; sourceKind: string; target: string; targetKind: string; kinds: ('call' | 'messaging')[] }>(
+  const rows = await store.query<
+    RedRow & {
+      source: string;
+      sourceKind: string;
+      target: string;
+      targetKind: string;
+      kinds: ('call' | 'messaging')[];
+    }
+  >(
     sql`SELECT Source AS source, any(SourceKind) AS sourceKind, Target AS target, any(TargetKind) AS targetKind,
            groupUniqArray(Kind) AS kinds, groupUniqArray(Plant) AS plants,
            sum(Calls) AS calls, sum(Errors) AS errors, quantilesMerge(0.5, 0.95)(Duration) AS q
@@ -52,7 +64,13 @@ export async function queryTracedEdges(store: Store, f: DependencyReadFilter): P
     LIMIT ${MAX_EDGES}`,
     { maxExecutionSeconds: QUERY_SECONDS },
   );
-  return rows.map((r) => ({ ...r, calls: Number(r.calls), errors: Number(r.errors), p50Ns: quantile(r.q, 0), p95Ns: quantile(r.q, 1) }));
+  return rows.map((r) => ({
+    ...r,
+    calls: Number(r.calls),
+    errors: Number(r.errors),
+    p50Ns: quantile(r.q, 0),
+    p95Ns: quantile(r.q, 1),
+  }));
 }
 
 /** Traffic per uninstrumented peer (database, queue, external host): the calls it received or, for a queue with no traced producer, delivered. */
@@ -76,7 +94,14 @@ export async function queryPeerRed(store: Store, f: DependencyReadFilter): Promi
 }
 
 function toNodeRed(r: RedRow & { node: string }): NodeRedRow {
-  return { node: r.node, plants: r.plants, calls: Number(r.calls), errors: Number(r.errors), p50Ns: quantile(r.q, 0), p95Ns: quantile(r.q, 1) };
+  return {
+    node: r.node,
+    plants: r.plants,
+    calls: Number(r.calls),
+    errors: Number(r.errors),
+    p50Ns: quantile(r.q, 0),
+    p95Ns: quantile(r.q, 1),
+  };
 }
 
 /** Entry-span RED per service (server, consumer and root spans) over the range. */
@@ -105,7 +130,11 @@ export interface OperationRedRow {
 }
 
 /** Entry-span RED per operation of one service over the range, busiest first. */
-export async function queryOperationRed(store: Store, service: string, f: DependencyReadFilter): Promise<OperationRedRow[]> {
+export async function queryOperationRed(
+  store: Store,
+  service: string,
+  f: DependencyReadFilter,
+): Promise<OperationRedRow[]> {
   const rows = await store.query<Omit<RedRow, 'plants'> & { operation: string; spanKind: string }>(
     sql`SELECT SpanName AS operation, Kind AS spanKind, sum(Calls) AS calls, sum(Errors) AS errors,
            quantilesMerge(0.5, 0.95)(Duration) AS q

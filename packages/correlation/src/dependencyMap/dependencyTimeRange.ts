@@ -26,7 +26,8 @@ export function resolveDependencyTimeRange(
 ): DependencyTimeRange {
   const parse = (field: string, text: string) => {
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) throw new TimeRangeError(field, `${field}: expected an RFC 3339 time like 2026-11-27T08:15:00Z`);
+    if (Number.isNaN(ms))
+      throw new TimeRangeError(field, `${field}: expected an RFC 3339 time like 2026-11-27T08:15:00Z`);
     return ms;
   };
   const to = q.to !== undefined ? parse('to', q.to) : now;
@@ -38,7 +39,12 @@ export function resolveDependencyTimeRange(
 const NICE_STEPS_S = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 /** A step (seconds) giving at most `maxPoints` buckets over the range: the requested one if it fits, else the next round step. */
-export function chooseStepSeconds(range: DependencyTimeRange, requestedMs: number | undefined, maxPoints = 360, targetPoints = 60): number {
+export function chooseStepSeconds(
+  range: DependencyTimeRange,
+  requestedMs: number | undefined,
+  maxPoints = 360,
+  targetPoints = 60,
+): number {
   const span = (range.to.getTime() - range.from.getTime()) / 1000;
   const minStep = span / maxPoints;
   if (requestedMs !== undefined) {

@@ -1,19 +1,34 @@
-import { CriticalitySchema, type DependencyEdgeKind, type DependencyNodeKind, type Impact } from '@linewatch/schema';
+import {
+  CriticalitySchema,
+  type DependencyEdgeKind,
+  type DependencyNodeKind,
+  type Impact,
+} from '@linewatch/schema';
 
 // Who depends on what. Two relations over the map:
 //  - "needs" (for impact): a caller needs what it calls (call edge source → target); a consumer needs
 //    the producer or queue it reads from (messaging edge target → source); a producer needs the
 //    broker destination it writes to (messaging edge to a `messaging` node). A flow depends on the
 //    systems of its steps and, transitively, on everything they need.
-//  - "affected by" (for downstream): a failure at X reaches every node that needs X, and every node
-//    after X on a flow's declared hops (the data stops arriving there). Alerting suppresses symptoms
-//    at those nodes when X is the known cause.
+//  - "downstream" (for alerting): a failure at X fails every node that needs X, transitively, and
+//    starves the systems that come after those on a flow's declared hops (that flow's data stops
+//    arriving). Alerting suppresses symptoms at those nodes while X is the known cause.
 
 /** The parts of a dependency graph that impact and downstream read (the API's graph satisfies it). */
 export interface ImpactGraph {
   nodes: readonly { id: string; kind: DependencyNodeKind }[];
-  edges: readonly { source: string; target: string; kinds: readonly DependencyEdgeKind[]; flows: readonly string[] }[];
-  flows: readonly { flow: string; criticality: string; plants: readonly string[]; systems: readonly string[] }[];
+  edges: readonly {
+    source: string;
+    target: string;
+    kinds: readonly DependencyEdgeKind[];
+    flows: readonly string[];
+  }[];
+  flows: readonly {
+    flow: string;
+    criticality: string;
+    plants: readonly string[];
+    systems: readonly string[];
+  }[];
 }
 
 /** A node by id, or an edge by its two ends. */
@@ -88,9 +103,14 @@ export function impactOfFlows(graph: ImpactGraph, flowIds: Iterable<string>): Im
   const wanted = new Set(flowIds);
   const flows = graph.flows
     .filter((f) => wanted.has(f.flow))
-    .sort((a, b) => criticalityRank(a.criticality) - criticalityRank(b.criticality) || a.flow.localeCompare(b.flow));
+    .sort(
+      (a, b) =>
+        criticalityRank(a.criticality) - criticalityRank(b.criticality) || a.flow.localeCompare(b.flow),
+    );
   const plants = [...new Set(flows.flatMap((f) => f.plants))].sort();
-  const criticalities = [...new Set(flows.map((f) => f.criticality))].sort((a, b) => criticalityRank(a) - criticalityRank(b));
+  const criticalities = [...new Set(flows.map((f) => f.criticality))].sort(
+    (a, b) => criticalityRank(a) - criticalityRank(b),
+  );
   return { flows: flows.map((f) => f.flow), plants, criticalities, topCriticality: criticalities[0] ?? null };
 }
 
@@ -99,7 +119,11 @@ export function impactOfFlows(graph: ImpactGraph, flowIds: Iterable<string>): Im
  * `flowDependencies`) when calling it for many targets of one graph.
  * @example impactOf(graph, { node: 'mes-p02' }).topCriticality // 'production'
  */
-export function impactOf(graph: ImpactGraph, target: ImpactTarget, deps: Map<string, Set<string>> = flowDependencies(graph)): Impact {
+export function impactOf(
+  graph: ImpactGraph,
+  target: ImpactTarget,
+  deps: Map<string, Set<string>> = flowDependencies(graph),
+): Impact {
   const ids: string[] = [];
   if ('node' in target) {
     for (const [flow, set] of deps) if (set.has(target.node)) ids.push(flow);
@@ -110,21 +134,78 @@ export function impactOf(graph: ImpactGraph, target: ImpactTarget, deps: Map<str
   return impactOfFlows(graph, ids);
 }
 
+/** For each flow, the next systems after each system on its declared hops. */
+function flowSuccessors(graph: ImpactGraph): Map<string, Map<string, Set<string>>> {
+  const byFlow = new Map<string, Map<string, Set<string>>>();
+  for (const e of graph.edges) {
+    if (!e.kinds.includes('flow') || e.source === e.target) continue;
+    for (const flow of e.flows) {
+      let next = byFlow.get(flow);
+      if (!next) byFlow.set(flow, (next = new Map<string, Set<string>>()));
+      let set = next.get(e.source);
+      if (!set) next.set(e.source, (set = new Set()));
+      set.add(e.target);
+    }
+  }
+  return byFlow;
+}
+
+/** Nodes after `starts` on the hops of the given flows (each flow followed on its own hops only). */
+function starvedAfter(
+  starts: readonly string[],
+  successors: Map<string, Map<string, Set<string>>>,
+  flows?: readonly string[],
+): string[] {
+  const out: string[] = [];
+  for (const [flow, next] of successors) {
+    if (flows && !flows.includes(flow)) continue;
+    for (const n of closure(starts, next)) if (!starts.includes(n) && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** The nodes that fail with `node` (it and everything that needs it, transitively), nearest first. */
+function failingWith(graph: ImpactGraph, node: string): string[] {
+  const neededBy = new Map<string, Set<string>>();
+  for (const [from, targets] of needsIndex(graph)) {
+    for (const to of targets) {
+      let set = neededBy.get(to);
+      if (!set) neededBy.set(to, (set = new Set()));
+      set.add(from);
+    }
+  }
+  return [...closure([node], neededBy)];
+}
+
 /**
- * Nodes a failure at `node` propagates to, nearest first: the nodes that need it (callers, consumers)
- * and the nodes after it on declared flow hops, transitively. The node itself is not included.
- * @example downstreamOf(graph, 'db:postgresql/odoo') // ['odoo', 'middleware', …]
+ * Nodes a failure at `node` reaches, nearest first: the nodes that need it (its callers, the consumers
+ * of what it produces), transitively, and then the systems that come after any of those on a flow's
+ * declared hops (that flow's data stops arriving there; they do not fail in turn). The node itself is
+ * not included.
+ * @example downstreamOf(graph, 'db:postgresql/odoo') // ['odoo', 'middleware', 'carrier']
  */
 export function downstreamOf(graph: ImpactGraph, node: string): string[] {
-  const affected = new Map<string, Set<string>>();
-  const add = (from: string, to: string) => {
-    if (from === to) return;
-    let set = affected.get(from);
-    if (!set) affected.set(from, (set = new Set()));
-    set.add(to);
+  const failing = failingWith(graph, node);
+  const starved = starvedAfter(failing, flowSuccessors(graph));
+  return [...failing, ...starved.filter((n) => !failing.includes(n))].filter((n) => n !== node);
+}
+
+/**
+ * Nodes a failure of the edge source → target reaches, nearest first. A failed call fails the caller
+ * (and what needs it); failed messaging starves the consumer (and what needs it); a broken declared
+ * hop starves the receiving system and the later systems of the flows that declare it.
+ * @example downstreamOfEdge(graph, 'odoo', 'carrier') // ['carrier']
+ */
+export function downstreamOfEdge(graph: ImpactGraph, source: string, target: string): string[] {
+  const edge = graph.edges.find((e) => e.source === source && e.target === target);
+  if (!edge) return [];
+  const out: string[] = [];
+  const add = (nodes: Iterable<string>) => {
+    for (const n of nodes) if (!out.includes(n)) out.push(n);
   };
-  for (const [from, targets] of needsIndex(graph)) for (const to of targets) add(to, from);
-  for (const e of graph.edges) if (e.kinds.includes('flow')) add(e.source, e.target);
-  const order = [...closure([node], affected)];
-  return order.filter((n) => n !== node);
+  if (edge.kinds.includes('call')) add([source, ...downstreamOf(graph, source)]);
+  if (edge.kinds.includes('messaging')) add([target, ...downstreamOf(graph, target)]);
+  if (edge.kinds.includes('flow'))
+    add([target, ...starvedAfter([target], flowSuccessors(graph), edge.flows)]);
+  return out;
 }

@@ -16,7 +16,10 @@ export interface LoadDependencyGraphOptions {
 }
 
 /** The plants the span queries keep: the chosen one, else the allowed ones, else all (undefined). */
-export function plantsInScope(plant: string | undefined, allowed: readonly string[] | undefined): string[] | undefined {
+export function plantsInScope(
+  plant: string | undefined,
+  allowed: readonly string[] | undefined,
+): string[] | undefined {
   if (plant !== undefined) return !allowed?.length || allowed.includes(plant) ? [plant] : [];
   return allowed?.length ? [...allowed] : undefined;
 }
@@ -26,7 +29,10 @@ export function plantsInScope(plant: string | undefined, allowed: readonly strin
  * and their health. The only reads are the per-minute snapshot tables (never raw spans).
  * @example const graph = await loadDependencyGraph(store, { range, flows, flowHealth: [] });
  */
-export async function loadDependencyGraph(store: Store, options: LoadDependencyGraphOptions): Promise<DependencyGraph> {
+export async function loadDependencyGraph(
+  store: Store,
+  options: LoadDependencyGraphOptions,
+): Promise<DependencyGraph> {
   const filter = { ...options.range, plants: plantsInScope(options.plant, options.allowedPlants) };
   const [edges, services, peers] = await Promise.all([
     queryTracedEdges(store, filter),

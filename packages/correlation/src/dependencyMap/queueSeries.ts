@@ -9,13 +9,21 @@ export interface QueueBucketRow {
 }
 
 /** Every bucket of the range in order, with the reported values or nulls where nothing came. */
-export function fillQueuePoints(range: DependencyTimeRange, stepSeconds: number, rows: readonly QueueBucketRow[]): QueuePoint[] {
+export function fillQueuePoints(
+  range: DependencyTimeRange,
+  stepSeconds: number,
+  rows: readonly QueueBucketRow[],
+): QueuePoint[] {
   const byBucket = new Map(rows.map((r) => [r.bucket, r]));
   const points: QueuePoint[] = [];
   const step = stepSeconds * 1000;
   for (let t = bucketStart(range.from.getTime(), stepSeconds); t < range.to.getTime(); t += step) {
     const r = byBucket.get(t);
-    points.push({ time: new Date(t).toISOString(), depth: r?.depth ?? null, oldestAgeSeconds: r?.oldestAgeSeconds ?? null });
+    points.push({
+      time: new Date(t).toISOString(),
+      depth: r?.depth ?? null,
+      oldestAgeSeconds: r?.oldestAgeSeconds ?? null,
+    });
   }
   return points;
 }
@@ -33,13 +41,23 @@ export interface ScrapeFailureRow {
 export function mergeScrapeFailures(rows: readonly ScrapeFailureRow[], stepSeconds: number): ScrapeFailure[] {
   const step = stepSeconds * 1000;
   const sorted = [...rows].sort(
-    (a, b) => a.poller.localeCompare(b.poller) || a.pollerType.localeCompare(b.pollerType) || a.plant.localeCompare(b.plant) || a.bucket - b.bucket,
+    (a, b) =>
+      a.poller.localeCompare(b.poller) ||
+      a.pollerType.localeCompare(b.pollerType) ||
+      a.plant.localeCompare(b.plant) ||
+      a.bucket - b.bucket,
   );
   const runs: (ScrapeFailure & { end: number })[] = [];
   for (const r of sorted) {
     if (r.failures <= 0) continue;
     const last = runs.at(-1);
-    if (last && last.poller === r.poller && last.pollerType === r.pollerType && last.plant === r.plant && last.end === r.bucket) {
+    if (
+      last &&
+      last.poller === r.poller &&
+      last.pollerType === r.pollerType &&
+      last.plant === r.plant &&
+      last.end === r.bucket
+    ) {
       last.count += r.failures;
       last.end = r.bucket + step;
       last.to = new Date(last.end).toISOString();
