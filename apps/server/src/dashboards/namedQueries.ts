@@ -259,6 +259,65 @@ const queries: NamedQuery[] = [
         ORDER BY time DESC LIMIT 1 BY id LIMIT ${Number(ctx.params.limit)}`,
   },
   {
+    name: 'transactions_over_time',
+    description:
+      'Transactions started per time bucket by outcome (on time, late, missing, failed, open) with end-to-end percentiles.',
+    params: [RANGE, PLANT, FLOW],
+    columns: [
+      col('t', 'time'),
+      col('started', 'number', 'count'),
+      col('on_time', 'number', 'count'),
+      col('late', 'number', 'count'),
+      col('missing', 'number', 'count'),
+      col('failed', 'number', 'count'),
+      col('in_progress', 'number', 'count'),
+      col('p50_e2e_ms', 'number', 'ms'),
+      col('p95_e2e_ms', 'number', 'ms'),
+    ],
+    plantScoped: true,
+    build: (ctx) => {
+      const p = ctx.params;
+      const where: SqlQuery[] = [sql`started_at >= ${since(ctx)}`];
+      if (p.plant) where.push(sql`plant = ${String(p.plant)}`);
+      if (p.flow) where.push(sql`flow = ${String(p.flow)}`);
+      if (ctx.plants.length) where.push(sql`plant IN ${[...ctx.plants]}`);
+      const bucket = bucketSeconds(Number(p.range));
+      // FINAL: one row per (key, flow), its latest version; rows removed as aliases are skipped.
+      return sql`SELECT ${isoTime(sql`toStartOfInterval(started_at, toIntervalSecond(${bucket}))`)} AS t,
+        count() AS started, countIf(status IN ('completed', 'recovered')) AS on_time, countIf(status = 'late') AS late,
+        countIf(status = 'missing') AS missing, countIf(status = 'failed') AS failed,
+        countIf(status = 'in_progress') AS in_progress,
+        round(quantile(0.5)(e2e_ms)) AS p50_e2e_ms, round(quantile(0.95)(e2e_ms)) AS p95_e2e_ms
+        FROM ${ctx.table('transactions')} FINAL WHERE ${sql.join(where, ' AND ')}
+        GROUP BY t ORDER BY t LIMIT 5000`;
+    },
+  },
+  {
+    name: 'step_latency',
+    description:
+      "Per step of one flow: how long after a business key's first event the step happens (p50, p95), from the events.",
+    params: [RANGE, PLANT, { ...FLOW, description: 'the flow', required: true, default: undefined }],
+    columns: [
+      col('step', 'string'),
+      col('transactions', 'number', 'count'),
+      col('p50_ms', 'number', 'ms'),
+      col('p95_ms', 'number', 'ms'),
+    ],
+    plantScoped: true,
+    // Fan-out steps carry child keys, so their offsets are measured from the child's first event.
+    build: (ctx) => sql`SELECT step, count() AS transactions, round(quantile(0.5)(offset_ms)) AS p50_ms,
+        round(quantile(0.95)(offset_ms)) AS p95_ms
+        FROM (
+          SELECT step, dateDiff('millisecond', min(at) OVER (PARTITION BY key), at) AS offset_ms,
+            count() OVER (PARTITION BY key) AS steps_seen
+          FROM (
+            SELECT key, toString(step) AS step, min(time) AS at FROM ${ctx.table('business_events')}
+            WHERE ${eventFilters(ctx)} AND outcome = 'ok' GROUP BY key, step
+          )
+        )
+        WHERE steps_seen >= 2 GROUP BY step ORDER BY p50_ms, step LIMIT 200`,
+  },
+  {
     name: 'service_red',
     description: 'Per service: spans, errors, error rate and latency percentiles from the traces.',
     params: [RANGE, SERVICE, limit(100)],
@@ -319,6 +378,14 @@ const queries: NamedQuery[] = [
         default: 'measure',
         oneOf: ['measure', 'component', 'signal', 'reason'],
       },
+      {
+        name: 'agg',
+        type: 'string',
+        description: 'sum for counters (rows inserted), max or avg for gauges (spool bytes)',
+        required: true,
+        default: 'sum',
+        oneOf: ['sum', 'max', 'avg'],
+      },
     ],
     columns: [col('t', 'time'), col('series', 'string'), col('value', 'number')],
     plantScoped: false,
@@ -328,11 +395,14 @@ const queries: NamedQuery[] = [
       const where: SqlQuery[] = [sql`time >= ${since(ctx)}`];
       if (p.measure) where.push(sql`measure = ${String(p.measure)}`);
       if (p.component) where.push(sql`component = ${String(p.component)}`);
+      const agg = sql.keyword(String(p.agg), ['sum', 'max', 'avg']);
       const bucket = bucketSeconds(Number(p.range));
-      return sql`SELECT ${isoTime(sql`toStartOfInterval(time, toIntervalSecond(${bucket}))`)} AS t, toString(${by}) AS series,
-        round(sum(value), 3) AS value
+      // Gauges are one sample per component per interval: max/avg of the per-interval sums across components.
+      return sql`SELECT t, series, round(${agg}(v), 3) AS value FROM (
+        SELECT ${isoTime(sql`toStartOfInterval(time, toIntervalSecond(${bucket}))`)} AS t, toString(${by}) AS series, time,
+        sum(value) AS v
         FROM ${ctx.table('linewatch_self')} WHERE ${sql.join(where, ' AND ')}
-        GROUP BY t, series ORDER BY t, series LIMIT 5000`;
+        GROUP BY t, series, time) GROUP BY t, series ORDER BY t, series LIMIT 5000`;
     },
   },
   {

@@ -107,6 +107,39 @@ beforeAll(async () => {
       value: 1,
     },
   ]);
+  const tx = (key: string, status: string, e2e: number | null, plant = 'lyon') => ({
+    key,
+    flow: 'mo_confirmation',
+    plant,
+    status,
+    reason: '',
+    started_at: iso(40),
+    completed_at: e2e === null ? null : iso(30),
+    e2e_ms: e2e,
+    late_by_ms: null,
+    problem_deadline_at: null,
+    problem_step: '',
+    error_category: '',
+    next_deadline_at: null,
+    next_check_at: null,
+    steps_done: 1,
+    steps_total: 2,
+    linked_keys: [],
+    updated_at: iso(1),
+    version: 1,
+    is_deleted: 0,
+  });
+  await store.insert('transactions', [
+    tx('MO/1', 'completed', 1000),
+    tx('MO/2', 'completed', 3000),
+    tx('MO/3', 'missing', null),
+    { ...tx('MO/3', 'failed', null), version: 2 }, // a later version replaces the first
+    tx('MO/4', 'late', 9000, 'porto'),
+  ]);
+  await store.insert('business_events', [
+    { ...ev('s1', 50, 'lyon', 'mes', 'ok', 'released'), key: 'MO/S' },
+    { ...ev('s2', 45, 'lyon', 'mes', 'ok', 'confirm'), key: 'MO/S' },
+  ]);
   await store.insert('otel_metrics_gauge', [
     {
       MetricName: 'linewatch.queue.depth',
@@ -140,7 +173,12 @@ describe('dashboard routes', () => {
 
   it('runs every named query with its default parameters against the real schema', async () => {
     for (const q of namedQueries.values()) {
-      const extra = q.name === 'metric_over_time' ? '?metric=linewatch.queue.depth&attribute=queue.name' : '';
+      const extra =
+        q.name === 'metric_over_time'
+          ? '?metric=linewatch.queue.depth&attribute=queue.name'
+          : q.name === 'step_latency'
+            ? '?flow=mo_confirmation'
+            : '';
       const res = await get(`/api/v1/queries/${q.name}${extra}`);
       expect(res.status, `${q.name}: ${JSON.stringify(res.body)}`).toBe(200);
       const parsed = QueryResultSchema.parse(res.body);
@@ -149,13 +187,40 @@ describe('dashboard routes', () => {
     }
   });
 
+  it('counts transactions per bucket by outcome from their latest version, with end-to-end percentiles', async () => {
+    const { body } = await get('/api/v1/queries/transactions_over_time?range=1h&flow=mo_confirmation');
+    expect(body.rows).toEqual([
+      expect.objectContaining({
+        started: 4,
+        on_time: 2,
+        late: 1,
+        missing: 0,
+        failed: 1,
+        in_progress: 0,
+        p50_e2e_ms: 3000,
+      }),
+    ]);
+    const lyon = await get('/api/v1/queries/transactions_over_time?range=1h&plant=lyon');
+    expect(lyon.body.rows[0]?.started).toBe(3);
+  });
+
+  it("measures each step's offset from the key's first event", async () => {
+    const { body } = await get('/api/v1/queries/step_latency?flow=mo_confirmation&range=2h');
+    expect(body.rows).toEqual([
+      { step: 'released', transactions: 1, p50_ms: 0, p95_ms: 0 },
+      { step: 'confirm', transactions: 1, p50_ms: 300_000, p95_ms: 300_000 },
+    ]);
+    const missing = await get('/api/v1/queries/step_latency');
+    expect(missing.body.error.message).toContain('query.flow: required');
+  });
+
   it('counts a resent event once and ignores events outside the range', async () => {
     const { body } = await get('/api/v1/queries/event_totals?range=6h');
     expect(body.rows).toEqual([
-      { events: 4, failed: 2, failed_pct: 50, business_keys: 4, systems: 2, last_event_age_s: 300 },
+      { events: 6, failed: 2, failed_pct: 33.33, business_keys: 5, systems: 2, last_event_age_s: 300 },
     ]);
     const wide = await get('/api/v1/queries/event_totals?range=3d');
-    expect(wide.body.rows[0]?.events).toBe(5);
+    expect(wide.body.rows[0]?.events).toBe(7);
   });
 
   it('filters by plant and splits series by the chosen column', async () => {
@@ -181,6 +246,13 @@ describe('dashboard routes', () => {
       '/api/v1/queries/metric_over_time?metric=linewatch.queue.depth&attribute=queue.name&range=1h',
     );
     expect(q.body.rows).toEqual([expect.objectContaining({ series: 'orders', avg: 42, max: 42 })]);
+  });
+
+  it("sums the collector's counters per bucket and takes the max of its gauges", async () => {
+    const sum = await get('/api/v1/queries/collector_self_over_time?range=1h&by=signal');
+    expect(sum.body.rows).toEqual([expect.objectContaining({ series: 'events', value: 6 })]);
+    const max = await get('/api/v1/queries/collector_self_over_time?range=1h&measure=accepted&agg=max');
+    expect(max.body.rows).toEqual([expect.objectContaining({ series: 'accepted', value: 5 })]);
   });
 
   it('limits a plant-restricted token to its plants and refuses queries not split by plant', async () => {
