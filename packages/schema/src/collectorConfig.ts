@@ -156,6 +156,7 @@ export const PollerConfigSchema = z.discriminatedUnion('type', [
   SqlPollerSchema,
 ]);
 export type PollerConfig = z.infer<typeof PollerConfigSchema>;
+export type PollerConfigInput = z.input<typeof PollerConfigSchema>;
 export type RabbitmqPollerConfig = z.infer<typeof RabbitmqPollerSchema>;
 export type NatsPollerConfig = z.infer<typeof NatsPollerSchema>;
 export type QueueJobPollerConfig = z.infer<typeof QueueJobPollerSchema>;

@@ -49,6 +49,7 @@ export {
   type OdooMapping,
   type OdooSource,
   type PollerConfig,
+  type PollerConfigInput,
   type QueueJobPollerConfig,
   type RabbitmqPollerConfig,
   type SqlPollerConfig,
