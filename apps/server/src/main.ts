@@ -1,6 +1,7 @@
 // Wiring only: which components run in this process, in start order.
 import type { ComponentFactory } from './runtime.ts';
 import { dashboardsComponent } from './routes/dashboards.ts';
+import { dependencyRoutesComponent, dependencyWorkerComponent } from './routes/dependencies.ts';
 
 /** The component factories of `linewatch start`; each one checks `config.roles` itself. */
 export function defaultComponents(): ComponentFactory[] {
@@ -9,6 +10,8 @@ export function defaultComponents(): ComponentFactory[] {
     // worker role: correlation sweep (packages/correlation)
     // api role: query routes (apps/server/src/routes)
     dashboardsComponent,
+    dependencyRoutesComponent,
+    dependencyWorkerComponent,
     // demo: the plant simulator feeding the receivers (packages/simulator)
   ];
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Context } from 'hono';
 import {
   DependencyGraphQuery,
@@ -10,6 +11,9 @@ import {
 } from '@linewatch/schema';
 import type { Store } from '@linewatch/store';
 import {
+  FlowFileError,
+  FlowRegistry,
+  createDependencyWorker,
   downstreamOf,
   downstreamOfEdge,
   impactOf,
@@ -19,9 +23,12 @@ import {
   type DependencyTimeRange,
 } from '@linewatch/correlation';
 import type { AppEnv } from '../appEnv.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, ConfigError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
+import type { ComponentFactory } from '../runtime.ts';
 import { parseQuery } from '../validate.ts';
+import { registerQueueRoutes } from './queues.ts';
+import { registerServiceRoutes } from './services.ts';
 
 /** What the dependency routes read: the store, the flow definitions and, when available, their health. */
 export interface DependencyRouteDeps {
@@ -140,3 +147,39 @@ export function registerDependencyRoutes(router: ScopedRouter, deps: DependencyR
     },
   );
 }
+
+/**
+ * The api role's dependency map, services and queues routes, over the flows of `paths.flows`
+ * (watched, so edited flows show without a restart).
+ */
+export const dependencyRoutesComponent: ComponentFactory = (ctx) => {
+  if (!ctx.router) return undefined;
+  let registry: FlowRegistry;
+  try {
+    registry = FlowRegistry.open({ dir: resolve(ctx.config.paths.flows), logger: ctx.logger });
+  } catch (e) {
+    if (e instanceof FlowFileError) throw new ConfigError(e.issues, { cause: e });
+    throw e;
+  }
+  const flows = () => [...registry.snapshot().flows.values()];
+  registerDependencyRoutes(ctx.router, { store: ctx.store, now: ctx.now, flows });
+  registerServiceRoutes(ctx.router, { store: ctx.store, now: ctx.now });
+  registerQueueRoutes(ctx.router, { store: ctx.store, now: ctx.now });
+  return {
+    name: 'dependency-routes',
+    start: () => {
+      registry.watch();
+      return Promise.resolve();
+    },
+    stop: () => {
+      registry.close();
+      return Promise.resolve();
+    },
+  };
+};
+
+/** The worker role's dependency-map worker: per-minute edge and service snapshots from spans. */
+export const dependencyWorkerComponent: ComponentFactory = (ctx) =>
+  ctx.config.roles.includes('worker')
+    ? createDependencyWorker({ store: ctx.store, logger: ctx.logger, now: ctx.now })
+    : undefined;

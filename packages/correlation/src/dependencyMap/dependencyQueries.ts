@@ -167,7 +167,10 @@ export interface QueueReadFilter extends DependencyReadFilter {
   stepSeconds: number;
 }
 
-const plantExpr = sql`if(Attributes['biz.plant'] != '', Attributes['biz.plant'], ResourceAttributes['biz.plant'])`;
+/** A data point attribute, else the same key on the resource (pollers put their name on both). */
+const attr = (key: string) =>
+  sql`if(Attributes[${key}] != '', Attributes[${key}], ResourceAttributes[${key}])`;
+const plantExpr = attr('biz.plant');
 
 /** One queue's buckets (ms since epoch) with the last reported depth and oldest age in each. */
 export interface QueueSeriesRow extends QueueBucketRow {
@@ -195,7 +198,7 @@ export async function queryQueueBuckets(store: Store, f: QueueReadFilter): Promi
     age: number;
     nAge: number;
   }>(
-    sql`SELECT queue, system, plant, toUnixTimestamp64Milli(b) AS bucket,
+    sql`SELECT queue, system, plant, toUnixTimestamp(b) * 1000 AS bucket,
            argMaxIf(Value, TimeUnix, MetricName = ${QUEUE_DEPTH_METRIC}) AS depth,
            countIf(MetricName = ${QUEUE_DEPTH_METRIC}) AS nDepth,
            argMaxIf(Value, TimeUnix, MetricName = ${QUEUE_OLDEST_AGE_METRIC}) AS age,
@@ -223,13 +226,12 @@ export async function queryQueueBuckets(store: Store, f: QueueReadFilter): Promi
   }));
 }
 
-/** Buckets in which a poller reported a failed scrape (`linewatch.poller.up` = 0). */
+/** Buckets in which a poller reported a failed scrape (`linewatch.poller.up` = 0, by `linewatch.poller.name`/`.type`). */
 export async function queryScrapeFailures(store: Store, f: QueueReadFilter): Promise<ScrapeFailureRow[]> {
   const rows = await store.query<ScrapeFailureRow>(
-    sql`SELECT poller, pollerType, plant, toUnixTimestamp64Milli(b) AS bucket, countIf(Value = 0) AS failures
+    sql`SELECT poller, pollerType, plant, toUnixTimestamp(b) * 1000 AS bucket, countIf(Value = 0) AS failures
     FROM (
-      SELECT if(Attributes['poller.name'] != '', Attributes['poller.name'], ServiceName) AS poller,
-             Attributes['poller.type'] AS pollerType, ${plantExpr} AS plant,
+      SELECT ${attr('linewatch.poller.name')} AS poller, ${attr('linewatch.poller.type')} AS pollerType, ${plantExpr} AS plant,
              toStartOfInterval(TimeUnix, toIntervalSecond(${f.stepSeconds})) AS b, Value
       FROM ${store.table('otel_metrics_gauge')}
       WHERE MetricName = ${POLLER_UP_METRIC} AND TimeUnix >= ${f.from} AND TimeUnix < ${f.to}
