@@ -87,7 +87,7 @@ export const DependencyFlowSchema = z.object({
 export type DependencyFlow = z.infer<typeof DependencyFlowSchema>;
 
 export const DependencyNodeSchema = z.object({
-  /** Stable id: the service or system name; `db:<system>`, `messaging:<destination>`, `host:<address>` for peers. */
+  /** Stable id: the service or system name; `db:<system>[/<namespace>]`, `messaging:<destination>`, `host:<address>` for peers. */
   id: z.string(),
   /** Label to show. */
   name: z.string(),
@@ -157,7 +157,7 @@ export const DependencyImpactSchema = z.object({
   node: z.string().nullable(),
   edge: z.object({ source: z.string(), target: z.string() }).nullable(),
   impact: ImpactSchema,
-  /** Node ids a failure here propagates to (callers of it, consumers and flow hops after it), nearest first. */
+  /** Node ids a failure here reaches, nearest first: what depends on it, and the systems after those on flow hops (docs/api.md). */
   downstream: z.array(z.string()),
 });
 export type DependencyImpact = z.infer<typeof DependencyImpactSchema>;
