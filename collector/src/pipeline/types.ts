@@ -5,6 +5,8 @@ export type IngestTable =
   | 'otel_metrics_gauge'
   | 'otel_metrics_sum'
   | 'otel_metrics_histogram'
+  | 'otel_metrics_exponential_histogram'
+  | 'otel_metrics_summary'
   | 'business_events'
   | 'linewatch_self';
 
@@ -14,7 +16,12 @@ export type IngestTable =
  */
 export type AcceptResult =
   | { ok: true }
-  | { ok: false; retryable: true; retryAfterSeconds: number; reason: 'spool_full' | 'shutting_down' | 'store_unavailable' }
+  | {
+      ok: false;
+      retryable: true;
+      retryAfterSeconds: number;
+      reason: 'spool_full' | 'shutting_down' | 'store_unavailable';
+    }
   | { ok: false; retryable: false; reason: string };
 
 /** Where receivers hand decoded rows: a durable spool in front of ClickHouse. */

@@ -202,5 +202,9 @@ export const CollectorConfigSchema = z.object({
       maxDelay: DurationSchema.default(1_000),
     })
     .prefault({}),
+  /** Worker threads decoding OTLP requests (0: on the main thread). Keeps request latency low under load. */
+  decodeWorkers: z.number().int().min(0).max(16).default(2),
+  /** How often the collector writes its own counters into the linewatch_self table. */
+  selfTelemetryInterval: DurationSchema.default(15_000),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfigSchema>;

@@ -1,0 +1,296 @@
+import { OtlpItemError } from './errors.ts';
+import type { BytesLike, Int64Like, OtlpAnyValue, OtlpKeyValue } from './types.ts';
+
+const TWO_32 = 4294967296n;
+const DIGITS = /^\d{1,20}$/;
+const SIGNED_DIGITS = /^-?\d{1,20}$/;
+
+/** True when a timestamp is absent or zero. */
+export function nanosIsZero(v: Int64Like): boolean {
+  if (v == null) return true;
+  if (typeof v === 'object') return v.low === 0 && v.high === 0;
+  return v === 0 || v === '0';
+}
+
+/**
+ * Nanoseconds since the epoch as the decimal seconds text ClickHouse parses exactly into
+ * DateTime64(9) ("1700000000.123456789"; a bare integer would be read as seconds). Avoids BigInt on
+ * the protobuf path: it runs for every span, event and data point.
+ */
+export function nanosText(v: Int64Like, field: string): string {
+  if (v == null) return '0';
+  if (typeof v === 'object') return longNanosText(v.high >>> 0, v.low >>> 0);
+  if (typeof v === 'string') {
+    if (!DIGITS.test(v)) throw new OtlpItemError(field, 'expected unsigned nanoseconds as a decimal string');
+    return decimalNanosText(v.replace(/^0+(?=\d)/, ''));
+  }
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0)
+    return decimalNanosText(BigInt(Math.trunc(v)).toString());
+  throw new OtlpItemError(field, 'expected unsigned nanoseconds');
+}
+
+function decimalNanosText(s: string): string {
+  if (s === '0') return '0';
+  if (s.length <= 9) return `0.${s.padStart(9, '0')}`;
+  return `${s.slice(0, -9)}.${s.slice(-9)}`;
+}
+
+function longNanosText(hi: number, lo: number): string {
+  if (hi === 0 && lo === 0) return '0';
+  // Past 2^62 ns (year 2116) the float arithmetic below would no longer be exact.
+  if (hi >= 0x40000000) return decimalNanosText(((BigInt(hi) << 32n) | BigInt(lo)).toString());
+  // hi * 2^32 is exact (a power-of-two scaling of a 30-bit integer) and so is q * 1e9 for q < 2^32
+  // (1e9 = 2^9 * 1953125), so their difference, a small integer, is computed exactly.
+  const hiPart = hi * 4294967296;
+  let q = Math.floor((hiPart + lo) / 1e9);
+  let rem = hiPart - q * 1e9 + lo;
+  while (rem < 0) {
+    rem += 1e9;
+    q--;
+  }
+  while (rem >= 1e9) {
+    rem -= 1e9;
+    q++;
+  }
+  return `${q}.${String(rem).padStart(9, '0')}`;
+}
+
+/** end - start in nanoseconds (0 when end precedes start), exact below 2^53 ns (104 days). */
+export function nanosDuration(start: Int64Like, end: Int64Like, field: string): number {
+  if (typeof start === 'object' && start !== null && typeof end === 'object' && end !== null) {
+    const d = ((end.high >>> 0) - (start.high >>> 0)) * 4294967296 + ((end.low >>> 0) - (start.low >>> 0));
+    return d > 0 ? d : 0;
+  }
+  const s = BigInt(nanosText(start, field).replace('.', ''));
+  const e = BigInt(nanosText(end, field).replace('.', ''));
+  return e > s ? Number(e - s) : 0;
+}
+
+/** A signed 64-bit integer as a JS number (Float64 columns and counters; precision beyond 2^53 is not kept). */
+export function int64Number(v: Int64Like, field: string, signed = true): number {
+  if (v == null) return 0;
+  if (typeof v === 'object') {
+    const hi = signed && !v.unsigned ? v.high | 0 : v.high >>> 0;
+    return hi * 4294967296 + (v.low >>> 0);
+  }
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return Math.trunc(v);
+    throw new OtlpItemError(field, 'expected an integer');
+  }
+  if (typeof v === 'string' && SIGNED_DIGITS.test(v)) return Number(v);
+  throw new OtlpItemError(field, 'expected an integer (number or decimal string)');
+}
+
+/** A 64-bit integer as exact decimal text (attribute values keep every digit). */
+function int64Text(v: Int64Like, field: string): string {
+  if (v == null) return '0';
+  if (typeof v === 'object') {
+    const hi = v.high | 0;
+    if (v.unsigned) return ((BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0)).toString();
+    if (hi >= -2097152 && hi < 2097152) return String(hi * 4294967296 + (v.low >>> 0));
+    return (BigInt(hi) * TWO_32 + BigInt(v.low >>> 0)).toString();
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.trunc(v)) : '0';
+  if (typeof v === 'string' && SIGNED_DIGITS.test(v)) return v;
+  throw new OtlpItemError(field, 'expected an integer');
+}
+
+/** A double as protobuf (number) or OTLP/JSON (number, or "NaN"/"Infinity"/"-Infinity" strings) gives it. */
+export function doubleOf(v: number | string | null | undefined, field: string): number {
+  if (v == null) return 0;
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  const n = Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(n)) return n;
+  throw new OtlpItemError(field, 'expected a number');
+}
+
+/** A float as JSONEachRow text for a Float64 column (ClickHouse reads bare nan/inf, JSON has no spelling for them). */
+export function floatJson(n: number): string {
+  if (Number.isFinite(n)) return String(n);
+  return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
+}
+
+const HEX_32 = /^[0-9a-fA-F]{32}$/;
+const HEX_16 = /^[0-9a-fA-F]{16}$/;
+const ZERO_32 = '0'.repeat(32);
+const ZERO_16 = '0'.repeat(16);
+
+/**
+ * A trace id (16 bytes) or span id (8 bytes) as lowercase hex. Empty gives ''. OTLP: an all-zero
+ * or wrongly sized id is invalid; `required` ids throw for it, optional ones (parent, log context) too.
+ */
+export function idHex(v: BytesLike, size: 16 | 8, field: string, required: boolean): string {
+  let hex: string;
+  if (v == null || v.length === 0) {
+    if (required) throw new OtlpItemError(field, 'is required');
+    return '';
+  }
+  if (typeof v === 'string') {
+    if (!(size === 16 ? HEX_32 : HEX_16).test(v))
+      throw new OtlpItemError(field, `expected ${size * 2} hex characters (OTLP/JSON encodes ids as hex)`);
+    hex = v.toLowerCase();
+  } else {
+    if (v.length !== size) throw new OtlpItemError(field, `expected ${size} bytes, got ${v.length}`);
+    hex = Buffer.isBuffer(v)
+      ? v.toString('hex')
+      : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  }
+  if (hex === (size === 16 ? ZERO_32 : ZERO_16)) throw new OtlpItemError(field, 'must not be all zeros');
+  return hex;
+}
+
+function bytesBase64(v: BytesLike): string {
+  if (v == null) return '';
+  if (typeof v === 'string') return v; // OTLP/JSON already carries bytes as base64
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+}
+
+type AnyKind =
+  'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
+
+/** Which member of the AnyValue oneof is set. */
+function anyKind(v: OtlpAnyValue): AnyKind | undefined {
+  // protobufjs messages expose the oneof as a virtual `value` naming the member that is set; their
+  // unset members read as the type's default ("" or 0) through the prototype, so test it first.
+  const k = (v as { value?: unknown }).value;
+  if (typeof k === 'string') return k as AnyKind;
+  if (v.stringValue != null) return 'stringValue';
+  if (v.intValue != null) return 'intValue';
+  if (v.boolValue != null) return 'boolValue';
+  if (v.doubleValue != null) return 'doubleValue';
+  if (v.arrayValue != null) return 'arrayValue';
+  if (v.kvlistValue != null) return 'kvlistValue';
+  if (v.bytesValue != null) return 'bytesValue';
+  return undefined;
+}
+
+/**
+ * An attribute value as the text stored in Map(String, String) columns, as the OpenTelemetry
+ * Collector's ClickHouse exporter stores it: strings as they are, numbers and booleans as text,
+ * bytes as base64, arrays and key-value lists as JSON.
+ */
+export function anyValueText(v: OtlpAnyValue | null | undefined, field: string): string {
+  if (v == null) return '';
+  if (typeof v !== 'object') throw new OtlpItemError(field, 'expected an AnyValue object');
+  switch (anyKind(v)) {
+    case 'stringValue':
+      if (typeof v.stringValue !== 'string')
+        throw new OtlpItemError(`${field}.stringValue`, 'expected a string');
+      return v.stringValue;
+    case 'intValue':
+      return int64Text(v.intValue, `${field}.intValue`);
+    case 'boolValue':
+      if (typeof v.boolValue !== 'boolean')
+        throw new OtlpItemError(`${field}.boolValue`, 'expected a boolean');
+      return v.boolValue ? 'true' : 'false';
+    case 'doubleValue':
+      return String(doubleOf(v.doubleValue, `${field}.doubleValue`));
+    case 'arrayValue':
+    case 'kvlistValue':
+      return JSON.stringify(anyValueRaw(v, field));
+    case 'bytesValue':
+      return bytesBase64(v.bytesValue);
+    default:
+      return '';
+  }
+}
+
+function anyValueRaw(v: OtlpAnyValue | null | undefined, field: string): unknown {
+  if (v == null || typeof v !== 'object') return null;
+  switch (anyKind(v)) {
+    case 'stringValue':
+      return str(v.stringValue, `${field}.stringValue`);
+    case 'intValue':
+      return int64Number(v.intValue, `${field}.intValue`);
+    case 'boolValue':
+      return v.boolValue === true;
+    case 'doubleValue':
+      return doubleOf(v.doubleValue, `${field}.doubleValue`);
+    case 'arrayValue':
+      return list(v.arrayValue?.values, `${field}.arrayValue.values`).map((x, i) =>
+        anyValueRaw(x, `${field}.arrayValue.values[${i}]`),
+      );
+    case 'kvlistValue': {
+      const out: Record<string, unknown> = {};
+      list(v.kvlistValue?.values, `${field}.kvlistValue.values`).forEach((kv, i) => {
+        out[keyOf(kv, `${field}.kvlistValue.values[${i}]`)] = anyValueRaw(
+          kv.value,
+          `${field}.kvlistValue.values[${i}].value`,
+        );
+      });
+      return out;
+    }
+    case 'bytesValue':
+      return bytesBase64(v.bytesValue);
+    default:
+      return null;
+  }
+}
+
+function keyOf(kv: OtlpKeyValue, field: string): string {
+  if (kv == null || typeof kv !== 'object') throw new OtlpItemError(field, 'expected a KeyValue object');
+  const key = kv.key ?? '';
+  if (typeof key !== 'string') throw new OtlpItemError(`${field}.key`, 'expected a string');
+  return key;
+}
+
+/** Attributes encoded for a Map(String, String) column, and the `biz.*` ones picked out on the way. */
+export interface EncodedAttributes {
+  /** A JSON object text, e.g. `{"http.method":"GET"}`. */
+  json: string;
+  /** `biz.*` attributes by key, or undefined when there are none (the common case costs nothing). */
+  biz: Record<string, string> | undefined;
+}
+
+/** Encodes a KeyValue list as a JSON object of strings, collecting `biz.*` attributes. */
+export function encodeAttributes(kvs: OtlpKeyValue[] | null | undefined, field: string): EncodedAttributes {
+  if (kvs == null || kvs.length === 0) return { json: '{}', biz: undefined };
+  if (!Array.isArray(kvs)) throw new OtlpItemError(field, 'expected an array of KeyValue');
+  let json = '{';
+  let biz: Record<string, string> | undefined;
+  for (let i = 0; i < kvs.length; i++) {
+    const kv = kvs[i] as OtlpKeyValue;
+    const key = keyOf(kv, `${field}[${i}]`);
+    const text = anyValueText(kv.value, `${field}[${i}].value`);
+    if (i > 0) json += ',';
+    json += JSON.stringify(key) + ':' + JSON.stringify(text);
+    if (key.startsWith('biz.')) (biz ??= {})[key] = text;
+  }
+  return { json: json + '}', biz };
+}
+
+/** A string field (absent → ''), refusing other types. */
+export function str(v: unknown, field: string): string {
+  if (v == null) return '';
+  if (typeof v !== 'string') throw new OtlpItemError(field, 'expected a string');
+  return v;
+}
+
+/** A non-negative integer field such as a count or flags (absent → 0). */
+export function uint(v: unknown, field: string): number {
+  if (v == null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && DIGITS.test(v)) return Number(v);
+  throw new OtlpItemError(field, 'expected a non-negative integer');
+}
+
+/** An enum field: protobuf numbers, or in OTLP/JSON the number or the enum value's name. */
+export function enumOf(v: unknown, names: readonly string[], field: string): number {
+  if (v == null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string') {
+    const i = names.indexOf(v);
+    if (i >= 0) return i;
+  }
+  throw new OtlpItemError(field, `expected one of ${names.join(', ')} or its number`);
+}
+
+/** A repeated field (absent → []), refusing other types. */
+export function list<T>(v: T[] | null | undefined, field: string): T[] {
+  if (v == null) return [];
+  if (!Array.isArray(v)) throw new OtlpItemError(field, 'expected an array');
+  return v;
+}
