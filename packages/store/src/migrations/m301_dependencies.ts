@@ -7,7 +7,7 @@ import type { Migration } from './types.ts';
 // inserts, which a materialized view cannot join. So:
 //  1. `span_edge_candidates` (fed by a view) keeps a narrow projection of the spans that can take part
 //     in an edge or count as a service's entry: client/server/producer/consumer spans and roots, with
-//     the peer each names. ReplacingMergeTree on (minute, TraceId, SpanId): a span stored twice, or
+//     the peer each names. ReplacingMergeTree on (kind, minute, TraceId, SpanId): a span stored twice, or
 //     re-inserted by the repair at start (view writes are not atomic with the source, CHDB-NOTES), is
 //     one row under FINAL.
 //  2. The dependency worker joins candidates over a bounded recent window and writes per-minute
@@ -88,7 +88,8 @@ export const m301Dependencies: Migration = {
       ],
       engine: 'ReplacingMergeTree',
       partitionBy: 'toDate(Timestamp)',
-      orderBy: '(toStartOfMinute(Timestamp), TraceId, SpanId)',
+      // Kind first: the worker reads one kind over a long lookback (producers, 1 h) and others over minutes.
+      orderBy: '(Kind, toStartOfMinute(Timestamp), TraceId, SpanId)',
       ttl: { family: 'traces', column: 'toDateTime(Timestamp)' },
       // Parent and child of one trace on the same shard, so the worker's join stays shard-local.
       shardingKey: 'cityHash64(TraceId)',
