@@ -27,7 +27,7 @@ import { WindowPicker } from '../../components/WindowPicker.tsx';
 import { formatMs } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { toSearch, useUrlState } from '../../lib/urlState.ts';
-import { layoutGraph, type Placed } from './layoutGraph.ts';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layoutGraph.ts';
 
 const HEALTH_COLOR: Record<string, string> = {
   healthy: 'var(--healthy)',
@@ -54,6 +54,7 @@ function MapNode({ data }: NodeProps<Node<MapNodeData>>) {
   return (
     <div
       className={`map-node health-${n.health}${data.selected ? ' selected' : ''}`}
+      style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
       data-node-id={n.id}
       title={`${n.name}: ${n.health}`}
     >
@@ -83,7 +84,9 @@ function toFlowEdges(edges: readonly DependencyEdge[]): Edge[] {
       id: e.id,
       source: e.source,
       target: e.target,
-      label: redLabel(e.metrics) || (e.kinds.includes('flow') ? e.flows.join(', ') : ''),
+      // Only traced edges carry a label: declared hops are listed per flow in the side panel,
+      // and their names on every edge made the map unreadable.
+      label: redLabel(e.metrics) || undefined,
       animated: e.kinds.includes('messaging'),
       style: {
         stroke: color,

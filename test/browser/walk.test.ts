@@ -1,0 +1,184 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  pollUntil,
+  spawnLinewatch,
+  writeTestConfig,
+  type LinewatchProcess,
+} from '../support/linewatchProcess.ts';
+import { launchChromium, shoot, watchPage, type PageProblems } from './support/browser.ts';
+import { buildWebIfStale } from './support/webBuild.ts';
+
+// The support team's walk, in a real browser against the real server: `linewatch start --demo`
+// with embedded ClickHouse and the plant simulator, the built UI served at `/`.
+// overview → red tile → transaction → timeline; search a key; dependency map → click a node;
+// every other view renders; no console errors anywhere. Screenshots go to test/artifacts/.
+
+let lw: LinewatchProcess;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: PageProblems;
+
+interface FlowHealthBody {
+  flows: { flow: string; volume: number; late: number; missing: number; failed: number }[];
+}
+
+beforeAll(async () => {
+  buildWebIfStale();
+  const dataDir = mkdtempSync(join(tmpdir(), 'lw-browser-'));
+  const config = writeTestConfig(dataDir, { log: { level: 'warn' }, demo: { enabled: true, seed: 7 } });
+  lw = spawnLinewatch(['start', '--config', config, '--demo']);
+  base = await lw.apiUrl;
+  // The README promises live plants and flows within a minute of start; allow for a loaded machine.
+  await pollUntil(
+    async () => {
+      const res = await fetch(`${base}/api/v1/flow-health?window=1h`);
+      if (!res.ok) return undefined;
+      const body = (await res.json()) as FlowHealthBody;
+      return body.flows.some((f) => f.volume > 0) ? body : undefined;
+    },
+    150_000,
+    'the demo to start transactions (GET /api/v1/flow-health)',
+  );
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+  page = await context.newPage();
+  problems = watchPage(page);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  lw?.child.kill('SIGTERM');
+  await lw?.exited;
+}, 60_000);
+
+afterEach(() => {
+  // Every step of the walk must leave the console clean.
+  expect(problems.list).toEqual([]);
+});
+
+/** Waits until a problem status shows on the overview (the demo's faults take a few deadlines to appear). */
+async function waitForProblemTile(): Promise<void> {
+  await pollUntil(
+    async () => {
+      const res = await fetch(`${base}/api/v1/flow-health?window=1h`);
+      const body = (await res.json()) as FlowHealthBody;
+      return body.flows.some((f) => f.missing + f.failed + f.late > 0) ? true : undefined;
+    },
+    180_000,
+    'a late, missing or failed transaction in the demo',
+  );
+}
+
+describe('the support walk in a browser', () => {
+  it('shows live plants and flows on the overview', async () => {
+    await page.goto(`${base}/?window=1h`);
+    await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
+    const tiles = page.locator('a.tile');
+    expect(await tiles.count()).toBeGreaterThan(0);
+    await shoot(page, 'overview');
+  }, 60_000);
+
+  it('drills from a red tile to a transaction and its timeline', async () => {
+    await waitForProblemTile();
+    await page.goto(`${base}/?window=1h`);
+    await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
+    const bad = page.locator('a.tile[data-health="failing"], a.tile[data-health="degraded"]').first();
+    await bad.waitFor({ timeout: 30_000 });
+    await bad.click();
+    await page.waitForURL(/\/transactions\?/);
+    expect(new URL(page.url()).searchParams.get('status')).toMatch(/failed|missing|late/);
+    const firstKey = page.getByRole('table', { name: 'Transactions' }).locator('tbody tr a').first();
+    await firstKey.waitFor({ timeout: 30_000 });
+    await shoot(page, 'transactions');
+    await firstKey.click();
+    await page.waitForURL(/\/transactions\/[^/?]+\/[^/?]+/);
+    await page.getByRole('list', { name: 'Steps' }).waitFor();
+    expect(await page.getByTestId('reason').textContent()).not.toBe('');
+    expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(0);
+    await shoot(page, 'transaction-timeline');
+  }, 240_000);
+
+  it('finds a transaction by its business key', async () => {
+    const res = await fetch(`${base}/api/v1/transactions?window=1h&limit=1`);
+    const { items } = (await res.json()) as { items: { key: string; flow: string }[] };
+    const key = items[0]?.key as string;
+    expect(key).toBeTruthy();
+    await page.goto(`${base}/`);
+    await page.keyboard.press('/');
+    await page.keyboard.type(key);
+    await page.keyboard.press('Enter');
+    // One hit opens the transaction; several list them.
+    await page.waitForURL((u) => u.pathname.startsWith('/transactions/') || u.pathname === '/search');
+    if (new URL(page.url()).pathname === '/search')
+      await page.getByRole('link', { name: key }).first().click();
+    await page.getByRole('list', { name: 'Steps' }).waitFor();
+    expect(await page.locator('h1').first().textContent()).toContain(key);
+    await shoot(page, 'search');
+  }, 60_000);
+
+  it('opens the dependency map and shows what depends on a clicked node', async () => {
+    await page.goto(`${base}/map?window=1h`);
+    const node = page.locator('.react-flow__node').first();
+    await node.waitFor({ timeout: 30_000 });
+    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(0);
+    await shoot(page, 'dependency-map');
+    await node.click();
+    await page.getByTestId('node-details').waitFor();
+    expect(new URL(page.url()).searchParams.get('node')).toBeTruthy();
+    expect(await page.getByTestId('node-details').textContent()).toContain('Flows that depend on it');
+    await shoot(page, 'dependency-map-node');
+  }, 60_000);
+
+  it('opens the flow view with its charts', async () => {
+    await page.goto(`${base}/?window=1h`);
+    await page.locator('.flow-name a').first().click();
+    await page.waitForURL(/\/flows\//);
+    await page.getByRole('heading', { name: 'Step-to-step latency' }).waitFor();
+    await page.locator('.recharts-surface').first().waitFor({ timeout: 30_000 });
+    await shoot(page, 'flow');
+  }, 60_000);
+
+  it('renders queues, unmatched events, collector health and both shipped dashboards', async () => {
+    for (const [path, name, heading] of [
+      ['/queues?window=1h', 'queues', 'Queues'],
+      ['/unmatched', 'unmatched', 'Unmatched events'],
+      ['/collector', 'collector', 'Collector health'],
+      ['/dashboards/plant-shift', 'dashboard-plant-shift', 'Plant shift'],
+      ['/dashboards/connector-owner', 'dashboard-connector-owner', 'Connector owner'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      // Wait for every loading placeholder to resolve before the screenshot.
+      await pollUntil(
+        async () => ((await page.locator('.skeleton').count()) === 0 ? true : undefined),
+        30_000,
+        `${path} to load`,
+      );
+      expect(await page.locator('.state.error').count(), `${path} shows an error`).toBe(0);
+      await shoot(page, name);
+    }
+  }, 120_000);
+
+  it('reads on a 4K wall screen in the light theme', async () => {
+    const wall = await browser.newContext({ viewport: { width: 3840, height: 2160 }, colorScheme: 'light' });
+    const p = await wall.newPage();
+    const wallProblems = watchPage(p);
+    await p.goto(`${base}/?window=1h`);
+    await p.getByRole('table', { name: 'Plant × flow health' }).waitFor();
+    // The test runs under Node's types: page-side code is passed as text.
+    const fontPx = await p.evaluate<number>(
+      'parseFloat(getComputedStyle(document.documentElement).fontSize)',
+    );
+    expect(fontPx).toBeGreaterThan(24);
+    expect(await p.evaluate<string>('document.documentElement.dataset.theme')).toBe('light');
+    await shoot(p, 'overview-4k-light');
+    await wall.close();
+    expect(wallProblems.list).toEqual([]);
+  }, 60_000);
+});
