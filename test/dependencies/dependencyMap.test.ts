@@ -10,13 +10,14 @@ import {
   queryOperationRed,
   queryServiceRed,
 } from '@linewatch/correlation';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { emitPlantTraffic, type TrafficTruth } from './plantTraffic.ts';
-import { readableSpanRows } from './readableSpanRows.ts';
+import { startSpanSender, type SpanSender } from './sendThroughCollector.ts';
 
-// The dependency map from real OTel SDK traces of three services and a broker (see plantTraffic.ts).
-// The spans reach otel_traces as rows built from the SDK's finished spans (readableSpanRows.ts), the
-// collector's OTLP path not being assembled yet; from there everything is the production path: the
-// candidates view, the worker's join into per-minute snapshots, and the snapshot reads.
+// The dependency map from real OTel SDK traces of three services and a broker (see plantTraffic.ts),
+// all on the production path: the SDK's OTLP/HTTP protobuf exporter sends them to the real collector
+// (receiver, spool, inserter) into otel_traces; the candidates view, the worker's join into
+// per-minute snapshots, and the snapshot reads do the rest.
 
 const MIN = 60_000;
 const BASE = Date.parse('2026-11-27T08:00:00Z');
@@ -51,25 +52,34 @@ const shipment = FlowSchema.parse({
 });
 
 let store: TestStore;
+let sender: SpanSender;
 let truth: TrafficTruth;
-let rows: object[];
+let spans: ReadableSpan[];
 let graph: DependencyGraph;
 
 const edge = (g: DependencyGraph, id: string) => g.edges.find((e) => e.id === id);
 
 beforeAll(async () => {
   store = await openTestStore();
+  sender = await startSpanSender(store);
   const traffic = await emitPlantTraffic(BASE);
   truth = traffic.truth;
-  rows = readableSpanRows(traffic.spans);
-  await store.insert('otel_traces', rows);
-  // The same spans again, as after a spool replay: the map must count them once.
-  await store.insert('otel_traces', rows);
+  spans = traffic.spans;
+  await sender.send(spans);
+  // The same spans again, as an SDK retry would send them: the map must count them once.
+  await sender.send(spans);
+  const [stored] = await store.query<{ n: number }>(
+    sql`SELECT count() AS n FROM ${store.table('otel_traces')}`,
+  );
+  expect(Number(stored?.n)).toBe(2 * spans.length);
   const worker = createDependencyWorker({ store, logger, now: () => NOW });
   await worker.runOnce();
   graph = await loadDependencyGraph(store, { range, flows: [confirmation, shipment], flowHealth: [] });
 });
-afterAll(() => store?.drop());
+afterAll(async () => {
+  await sender?.stop();
+  await store?.drop();
+});
 
 describe('dependency map from real SDK traces', () => {
   it('joins each server span to its parent client span in another service', () => {
@@ -221,23 +231,24 @@ describe('dependency map from real SDK traces', () => {
 describe('a server span that arrives after its client span was counted as a virtual peer', () => {
   it('turns the edge into a service edge once the minute is recomputed', async () => {
     const late = await openTestStore();
+    const lateSender = await startSpanSender(late);
     try {
-      const clientRows = rows.filter((r) => (r as { ServiceName: string }).ServiceName !== 'odoo');
-      const odooRows = rows.filter((r) => (r as { ServiceName: string }).ServiceName === 'odoo');
-      await late.insert('otel_traces', clientRows);
+      const service = (s: ReadableSpan) => s.resource.attributes['service.name'];
+      await lateSender.send(spans.filter((s) => service(s) !== 'odoo'));
       let t = BASE + 2 * MIN; // spans of the first minutes arrived, still unsettled
       const worker = createDependencyWorker({ store: late, logger, now: () => t });
       await worker.runOnce();
       const before = await loadDependencyGraph(late, { range, flows: [], flowHealth: [] });
       expect(edge(before, 'middleware->host:odoo.local')?.metrics?.calls).toBeGreaterThan(0);
 
-      await late.insert('otel_traces', odooRows);
+      await lateSender.send(spans.filter((s) => service(s) === 'odoo'));
       t = BASE + 3 * MIN;
       await worker.runOnce();
       const after = await loadDependencyGraph(late, { range, flows: [], flowHealth: [] });
       expect(edge(after, 'middleware->host:odoo.local')).toBeUndefined();
       expect(edge(after, 'middleware->odoo')?.metrics?.calls).toBe(truth.odooCalls);
     } finally {
+      await lateSender.stop();
       await late.drop();
     }
   });
