@@ -1,5 +1,7 @@
 // Wiring only: which components run in this process, in start order.
 import type { ComponentFactory } from './runtime.ts';
+import { collectorComponent } from './components/collectorComponent.ts';
+import { createDemoComponent } from './demo/createDemoComponent.ts';
 import { dashboardsComponent } from './routes/dashboards.ts';
 import { dependencyRoutesComponent, dependencyWorkerComponent } from './routes/dependencies.ts';
 
@@ -7,11 +9,13 @@ import { dependencyRoutesComponent, dependencyWorkerComponent } from './routes/d
 export function defaultComponents(): ComponentFactory[] {
   return [
     // collector role: receivers, spool, pollers (collector/)
+    collectorComponent,
     // worker role: correlation sweep (packages/correlation)
     // api role: query routes (apps/server/src/routes)
     dashboardsComponent,
     dependencyRoutesComponent,
     dependencyWorkerComponent,
     // demo: the plant simulator feeding the receivers (packages/simulator)
+    createDemoComponent,
   ];
 }

@@ -34,6 +34,8 @@ export interface RuntimeContext {
   router: ScopedRouter | undefined;
   /** Injected time source (tests pass a fake clock). */
   now: () => number;
+  /** The components created so far, in start order (a later factory may use an earlier one). */
+  components: readonly Component[];
 }
 
 /** A factory that adds a component for the roles it serves. */
@@ -99,7 +101,7 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
       logger.warn('no tokens configured: listening on loopback only, and the local user is admin');
 
     const http = config.roles.includes('api') ? createHttpApp({ logger, verifier }) : undefined;
-    const ctx: RuntimeContext = { config, store, logger, verifier, router: http?.router, now };
+    const ctx: RuntimeContext = { config, store, logger, verifier, router: http?.router, now, components };
     for (const factory of options.components ?? []) {
       const c = await factory(ctx);
       if (c) components.push(c);
