@@ -52,6 +52,7 @@ export interface DependencyWorker {
 }
 
 const STATE = 'edges';
+const FAILURES_NOT_READY = 3;
 
 /**
  * The worker that turns span edge candidates into per-minute edge and service snapshots, every
@@ -74,6 +75,7 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
   let running: Promise<unknown> | undefined;
   let stopped = false;
   let lastError: string | undefined;
+  let failures = 0;
 
   async function readState(): Promise<void> {
     const [state] = await store.query<{ watermark: number }>(
@@ -133,12 +135,14 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
       const r = (running = runOnce());
       const result = await r;
       lastError = undefined;
+      failures = 0;
       logger.info(
         { minutes: result.minutes, ms: Date.now() - started, watermark: result.watermark.toISOString() },
         'dependency map computed',
       );
     } catch (err) {
       lastError = (err as Error).message;
+      failures++;
       logger.error({ err }, 'dependency map cycle failed; retrying next cycle');
     } finally {
       running = undefined;
@@ -160,8 +164,11 @@ export function createDependencyWorker(options: DependencyWorkerOptions): Depend
       await running?.catch(() => undefined);
     },
     readiness() {
+      // One failed cycle is retried at the next; only a run of them makes the process not ready.
       return Promise.resolve(
-        lastError === undefined ? undefined : `dependency map: last cycle failed: ${lastError}`,
+        failures >= FAILURES_NOT_READY
+          ? `dependency map: ${failures} cycles failed in a row, last: ${lastError ?? ''}`
+          : undefined,
       );
     },
     runOnce,
