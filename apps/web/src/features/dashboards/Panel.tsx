@@ -75,6 +75,13 @@ function ChartValue({ panel, result }: { panel: PanelDef; result: QueryResult })
   );
 }
 
+/** Draws a query result the way the panel says: a stat, a table, a time series or bars. */
+export function PanelBody({ panel, result }: { panel: PanelDef; result: QueryResult }) {
+  if (panel.type === 'stat') return <StatValue panel={panel} result={result} />;
+  if (panel.type === 'table') return <TableValue panel={panel} result={result} />;
+  return <ChartValue panel={panel} result={result} />;
+}
+
 /** One dashboard panel: runs its named query with the resolved parameters and draws it. */
 export function Panel({ panel, params }: { panel: PanelDef; params: Record<string, string | number> }) {
   const q = useApi(`/api/v1/queries/${encodeURIComponent(panel.query)}`, QueryResultSchema, params);
@@ -95,15 +102,7 @@ export function Panel({ panel, params }: { panel: PanelDef; params: Record<strin
         empty="No data in this range."
         skeletonHeight={panel.type === 'stat' ? '2.5rem' : undefined}
       >
-        {(d) =>
-          panel.type === 'stat' ? (
-            <StatValue panel={panel} result={d} />
-          ) : panel.type === 'table' ? (
-            <TableValue panel={panel} result={d} />
-          ) : (
-            <ChartValue panel={panel} result={d} />
-          )
-        }
+        {(d) => <PanelBody panel={panel} result={d} />}
       </QueryView>
     </section>
   );
