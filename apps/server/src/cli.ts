@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerSchemaCommands } from './commands/schema.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerTokenCommand } from './commands/token.ts';
 import { ConfigError } from './errors.ts';
@@ -12,6 +13,7 @@ const program = new Command('linewatch')
 registerStartCommand(program);
 registerTokenCommand(program);
 registerSchemaCommands(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -200,3 +200,12 @@ export {
   type QueryParamType,
   type QueryResult,
 } from './dashboard.ts';
+export {
+  DemoScenarioNameSchema,
+  DemoScenarioSchema,
+  DemoStateSchema,
+  SetDemoScenarioBody,
+  type DemoScenario,
+  type DemoScenarioName,
+  type DemoState,
+} from './api/demo.ts';

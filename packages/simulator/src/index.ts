@@ -7,6 +7,14 @@ export {
   type SimulatorOptions,
   type SimulatorStats,
 } from './createSimulator.ts';
+export {
+  DEMO_MQTT_FILTER,
+  DEMO_ODOO_SOURCE,
+  demoIngestConfig,
+  demoTargets,
+  topicForFilter,
+  type DemoIngestConfig,
+} from './demoIngest.ts';
 export { createNetworkSink, type EmissionSink } from './emit/createNetworkSink.ts';
 export { demoOdooMappings, odooWebhookPayload, type OdooMappingRule } from './emit/odooWebhook.ts';
 export { toBusinessEvent } from './emit/toBusinessEvent.ts';

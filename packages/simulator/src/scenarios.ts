@@ -1,21 +1,13 @@
+import { DemoScenarioNameSchema, type DemoScenarioName } from '@linewatch/schema';
 import type { PlantSpec } from './estate.ts';
 import { PRODUCT_FAMILIES } from './estate.ts';
 import type { SimFlow } from './model.ts';
 
 const MINUTE = 60_000;
 
-/** The fault scenarios the simulator can play. */
-export const SCENARIO_NAMES = [
-  'connector-outage',
-  'slow-consumer',
-  'poison-messages',
-  'duplicate-deliveries',
-  'expired-credential',
-  'clock-skew',
-  'master-data-error',
-  'partner-latency',
-] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+/** The fault scenarios the simulator can play (the demo panel's API names them: DemoScenarioNameSchema). */
+export const SCENARIO_NAMES = DemoScenarioNameSchema.options;
+export type ScenarioName = DemoScenarioName;
 
 /** True for a known scenario name. */
 export function isScenarioName(name: string): name is ScenarioName {

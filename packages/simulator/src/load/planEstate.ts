@@ -1,6 +1,7 @@
 import { makePlants } from '../estate.ts';
 import type { PlannedTransaction, RealizedTransaction, SimFlow } from '../model.ts';
-import { TransactionPlanner } from '../planTransactions.ts';
+import { queueName, TransactionPlanner } from '../planTransactions.ts';
+import { resolveScenarioTarget, type ScenarioName, type ScenarioWindow } from '../scenarios.ts';
 import { realizeTransaction } from '../realizeTransaction.ts';
 
 const MINUTE = 60_000;
@@ -20,6 +21,8 @@ export interface GenerateOptions {
   organicFaults?: boolean;
   /** Predict each transaction's status (default true). */
   predict?: boolean;
+  /** Scenario windows to play (e.g. from scheduleScenarios). */
+  scenarios?: readonly { name: ScenarioName; from: number; to: number }[];
 }
 
 /** Monday 2026-11-23 06:00 UTC: the default start of generated traffic. */
@@ -58,6 +61,10 @@ export function* realizeEstate(
     guardMs: (options.toleranceMs ?? 120_000) + 30_000,
     sequenceBase: 0,
   });
+  const windows: ScenarioWindow[] = (options.scenarios ?? []).map((w) => ({
+    ...w,
+    target: resolveScenarioTarget(w.name, options.flows, plants, queueName),
+  }));
   let made = 0;
   for (let minute = Math.floor(start / MINUTE) * MINUTE; made < options.count; minute += MINUTE) {
     for (const p of planner.planMinute(minute)) {
@@ -71,7 +78,7 @@ export function* realizeEstate(
   function realize(p: PlannedTransaction) {
     return realizeTransaction(p, {
       flow: flows.get(p.flow) as SimFlow,
-      windows: [],
+      windows,
       toleranceMs: options.toleranceMs ?? 120_000,
       runId: `gen${seed}`,
       organicFaults: options.organicFaults ?? true,
