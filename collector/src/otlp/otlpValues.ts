@@ -133,6 +133,8 @@ export function idHex(v: BytesLike, size: 16 | 8, field: string, required: boole
       throw new OtlpItemError(field, `expected ${size * 2} hex characters (OTLP/JSON encodes ids as hex)`);
     hex = v.toLowerCase();
   } else {
+    if (!(v instanceof Uint8Array))
+      throw new OtlpItemError(field, `expected ${size * 2} hex characters (OTLP/JSON encodes ids as hex)`);
     if (v.length !== size) throw new OtlpItemError(field, `expected ${size} bytes, got ${v.length}`);
     hex = Buffer.isBuffer(v)
       ? v.toString('hex')

@@ -318,15 +318,17 @@ export class Spool {
       this.options.logger.error({ err: e }, 'spool fsync failed');
       for (const p of batch) if (!failures.has(p)) failures.set(p, message);
     }
+    const full = touched.filter(
+      (seg) =>
+        this.open.get(seg.table) === seg &&
+        (seg.rows >= this.options.segmentMaxRows || seg.bytes >= this.options.segmentMaxBytes),
+    );
+    const closing = full.map((seg) => this.seal(seg));
     for (const p of batch) {
       const failed = failures.get(p);
       p.resolve(failed ? { ok: false, reason: 'io_error', message: failed } : { ok: true });
     }
-    for (const seg of touched) {
-      if (this.open.get(seg.table) !== seg) continue;
-      if (seg.rows >= this.options.segmentMaxRows || seg.bytes >= this.options.segmentMaxBytes)
-        await this.seal(seg);
-    }
+    await Promise.all(closing);
     // Appends that arrived during this commit form the next group.
     if (this.pending.length) this.flushing ??= this.serial(() => this.flush());
   }
@@ -368,23 +370,26 @@ export class Spool {
 
   private async seal(seg: OpenSegment): Promise<void> {
     if (this.open.get(seg.table) !== seg) return;
+    // The state changes at once (the next append opens a new segment, the inserter may take this
+    // one: its bytes are already fsynced); closing the files follows.
     this.open.delete(seg.table);
+    if (seg.rows > 0) {
+      this.storedBytes += seg.bytes;
+      this.sealedList.push({
+        seq: seg.seq,
+        name: seg.name,
+        table: seg.table,
+        dataPath: seg.dataPath,
+        bytes: seg.bytes,
+        rows: seg.rows,
+      });
+      for (const l of this.listeners) l();
+    }
     await Promise.allSettled([seg.data.close(), seg.index.close()]);
     if (seg.rows === 0) {
       await rm(indexPathOf(seg.dataPath), { force: true });
       await rm(seg.dataPath, { force: true });
-      return;
     }
-    this.storedBytes += seg.bytes;
-    this.sealedList.push({
-      seq: seg.seq,
-      name: seg.name,
-      table: seg.table,
-      dataPath: seg.dataPath,
-      bytes: seg.bytes,
-      rows: seg.rows,
-    });
-    for (const l of this.listeners) l();
   }
 }
 

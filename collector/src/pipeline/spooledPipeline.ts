@@ -84,7 +84,12 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
     wake = undefined;
     w?.();
   };
-  spool.onSealed(signal);
+  spool.onSealed(() => {
+    // Segments sealed while the store is failing wait for it like those before them.
+    const newest = spool.sealed[spool.sealed.length - 1];
+    if (lastError && newest) replayedSegments.add(newest.name);
+    signal();
+  });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(() => {
@@ -148,8 +153,8 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
         failures = 0;
       } catch (e) {
         failures++;
-        // Every segment after the failed one waits too: replay keeps the arrival order.
-        replayedSegments.add(seg.name);
+        // Every waiting segment is delayed by the outage and will be replayed, in arrival order.
+        for (const s of spool.sealed) replayedSegments.add(s.name);
         const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures - 1, 10));
         if (failures === 1 || failures % 10 === 0)
           logger.warn(

@@ -64,7 +64,13 @@ async function handle(c: Context, signal: OtlpSignal, deps: OtlpHttpDeps): Promi
       1,
       e.status === 413 ? 'too_large' : e.status === 415 ? 'unsupported_encoding' : 'malformed',
     );
-    return send(c, e.status, statusResponse(encoding, GrpcCode.INVALID_ARGUMENT, e.message));
+    // The rest of an oversized body is never read: close the connection rather than leave it unusable.
+    return send(
+      c,
+      e.status,
+      statusResponse(encoding, GrpcCode.INVALID_ARGUMENT, e.message),
+      e.status === 413 ? { connection: 'close' } : {},
+    );
   }
   const outcome = await ingestOtlp(deps, 'otlp_http', signal, encoding, body);
   deps.telemetry.observe('otlp_http', signal, 'request_latency', performance.now() - t0);
