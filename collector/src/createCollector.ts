@@ -14,6 +14,10 @@ import { createIngestApp, type VerifyIngest } from './receivers/ingestApp.ts';
 import { createOtlpGrpcServer, type OtlpGrpcServer } from './receivers/otlp-grpc/createOtlpGrpcServer.ts';
 import { registerOtlpHttpRoutes } from './receivers/otlp-http/registerOtlpHttpRoutes.ts';
 import { createSelfTelemetry, type SelfTelemetry } from './selfTelemetry/selfTelemetry.ts';
+import { registerEventRoutes } from './receivers/events/registerEventRoutes.ts';
+import { createMqttReceiver } from './receivers/mqtt/createMqttReceiver.ts';
+import { registerOdooRoutes } from './receivers/odoo/registerOdooRoutes.ts';
+import { createPollers } from './pollers/createPollers.ts';
 
 export interface CollectorDeps {
   config: LinewatchConfig;
@@ -127,7 +131,11 @@ export function createCollector(deps: CollectorDeps): Collector {
     count: (receiver: string, measure: string, n: number, reason?: string) =>
       telemetry.count(receiver, 'business_events', measure, n, reason),
   };
-  void receiverDeps;
+  registerEventRoutes(httpApp, receiverDeps);
+  registerOdooRoutes(httpApp, { ...receiverDeps, sources: c.odoo.sources });
+  if (c.mqtt) parts.push(createMqttReceiver({ ...receiverDeps, config: c.mqtt }));
+  if (c.pollers.length > 0)
+    parts.push(createPollers({ configs: c.pollers, pipeline, logger, now, instance }));
   // ---- end of receivers
 
   async function writeSelfTelemetry(): Promise<void> {

@@ -33,3 +33,35 @@ export { createSelfTelemetry, type SelfTelemetry } from './selfTelemetry/selfTel
 export { createDirectPipeline } from './pipeline/directPipeline.ts';
 export type { AcceptResult, IngestTable, Pipeline } from './pipeline/types.ts';
 export { createIngestApp, type VerifyIngest } from './receivers/ingestApp.ts';
+export { registerEventRoutes, type EventRoutesDeps } from './receivers/events/registerEventRoutes.ts';
+export {
+  validateEventBatch,
+  type ItemIssue,
+  type ValidatedBatch,
+} from './receivers/events/validateEventBatch.ts';
+export { toBusinessEventRow, type BusinessEventRow } from './receivers/events/toBusinessEventRow.ts';
+export type { CountIngest, IngestMeasure } from './receivers/events/countIngest.ts';
+export { registerOdooRoutes, type OdooRoutesDeps } from './receivers/odoo/registerOdooRoutes.ts';
+export {
+  mapOdooWebhook,
+  OdooWebhookPayloadSchema,
+  type OdooWebhookPayload,
+} from './receivers/odoo/mapOdooWebhook.ts';
+export {
+  createMqttReceiver,
+  type MqttReceiver,
+  type MqttReceiverDeps,
+  type MqttReceiverStatus,
+} from './receivers/mqtt/createMqttReceiver.ts';
+export { QueueDepthMessageSchema, type QueueDepthMessage } from './receivers/mqtt/decodeMqttMessage.ts';
+export {
+  createPollers,
+  nextPollDelay,
+  POLLER_SERVICE_NAME,
+  type PollOutcome,
+  type Poller,
+  type Pollers,
+  type PollersDeps,
+  type PollScheduler,
+} from './pollers/createPollers.ts';
+export { QUEUE_METRICS, type QueueSample } from './pollers/queueGauges.ts';
