@@ -62,8 +62,14 @@ export class TransactionPlanner {
     this.rateScale = scale;
   }
 
-  private transport(system: string, plant: PlantSpec) {
-    return this.options.spansOnly ? 'span' : transportFor(system, plant, this.options.odooWebhooks);
+  /**
+   * Odoo notifies its own changes by webhook, but when another system calls it over HTTP (the
+   * middleware posting a confirmation) the call is traced, so that step is a span in the caller's trace.
+   */
+  private transport(system: string, plant: PlantSpec, hop: Hop) {
+    if (this.options.spansOnly) return 'span';
+    const t = transportFor(system, plant, this.options.odooWebhooks);
+    return t === 'odoo_webhook' && hop.kind === 'http' ? 'span' : t;
   }
 
   /** Transactions starting in the simulated minute that begins at `minuteStart` (a multiple of 60 000). */
@@ -175,7 +181,7 @@ export class TransactionPlanner {
             time: at,
             occurrence: c,
             childKey,
-            transport: this.transport(s.system, plant),
+            transport: this.transport(s.system, plant, hop),
             hop,
           });
         });
@@ -193,7 +199,7 @@ export class TransactionPlanner {
           system: s.system,
           time: Math.round(t),
           occurrence: o,
-          transport: this.transport(s.system, plant),
+          transport: this.transport(s.system, plant, hop),
           hop,
         });
         prevSystem = s.system;

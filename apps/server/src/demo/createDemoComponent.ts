@@ -32,8 +32,7 @@ function hasAddresses(c: unknown): c is WithAddresses {
  * collector component (port 0 in tests), else the configured host and port.
  */
 function collectorUrl(ctx: RuntimeContext): string | undefined {
-  const listed = (ctx as RuntimeContext & { components?: readonly unknown[] }).components;
-  const collector = listed?.find((c) => hasAddresses(c) && c.name === 'collector');
+  const collector = ctx.components.find((c) => c.name === 'collector');
   const live = hasAddresses(collector) ? collector.addresses().otlpHttp : undefined;
   if (live) return live.startsWith('http') ? live : `http://${live}`;
   const { host, port } = ctx.config.collector.otlpHttp;
