@@ -8,6 +8,7 @@ import TransactionPage from './features/transaction-detail/TransactionPage.tsx';
 import UnmatchedPage from './features/unmatched/UnmatchedPage.tsx';
 import SettingsPage from './features/settings/SettingsPage.tsx';
 import DashboardsPage from './features/dashboards/DashboardsPage.tsx';
+import DemoPage from './features/demo/DemoPage.tsx';
 
 // Views that draw charts (recharts) or the map (xyflow + elkjs) load on first visit.
 const FlowPage = lazy(() => import('./features/flow/FlowPage.tsx'));
@@ -43,6 +44,7 @@ export function App() {
         <Route path="/collector" element={<CollectorPage />} />
         <Route path="/dashboards" element={<DashboardsPage />} />
         <Route path="/dashboards/:id" element={<DashboardPage />} />
+        <Route path="/demo" element={<DemoPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>

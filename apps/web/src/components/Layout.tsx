@@ -3,6 +3,7 @@ import { NavLink, useLocation, useNavigate } from 'react-router';
 import { useIsFetching } from '@tanstack/react-query';
 import { useLive } from '../lib/live.tsx';
 import { useTheme } from '../lib/theme.ts';
+import { useDemoState } from '../features/demo/queries.ts';
 
 const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/', label: 'Overview', end: true },
@@ -76,6 +77,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const { live, setLive } = useLive();
   const [theme, toggleTheme] = useTheme();
   const fetching = useIsFetching();
+  const demo = useDemoState();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -91,6 +93,7 @@ export function Layout({ children }: { children: ReactNode }) {
               {n.label}
             </NavLink>
           ))}
+          {demo.data?.running && <NavLink to="/demo">Demo</NavLink>}
         </nav>
         <span className="spacer" />
         <div className="toolbar">

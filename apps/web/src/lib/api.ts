@@ -9,10 +9,12 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { method?: string },
   ) {
     super(message, options);
+    this.method = options?.method ?? 'GET';
   }
+  readonly method: string;
 }
 
 /** The bearer token kept in this browser (servers with auth), or undefined. */
@@ -56,23 +58,40 @@ interface ErrorBody {
 }
 
 /**
+ * POSTs a JSON body to a same-origin API path and parses the answer like apiGet.
+ * @example await apiPost('/api/v1/demo/scenarios', { name: 'connector-outage', active: true }, DemoScenarioSchema)
+ */
+export function apiPost<T>(path: string, body: unknown, schema: ResponseSchema<T>): Promise<T> {
+  return request(path, schema, { method: 'POST', body: JSON.stringify(body) });
+}
+
+/**
  * GETs a same-origin API path and parses the answer with a zod schema from @linewatch/schema,
  * so a server that answers an unexpected shape fails loudly here and not deep in a component.
  * @example await apiGet('/api/v1/flow-health', FlowHealthSchema, { window: '6h' })
  */
-export async function apiGet<T>(
+export function apiGet<T>(
   path: string,
   schema: ResponseSchema<T>,
   params?: QueryParams,
   signal?: AbortSignal,
 ): Promise<T> {
-  const url = apiPath(path, params);
+  return request(apiPath(path, params), schema, { signal });
+}
+
+async function request<T>(
+  url: string,
+  schema: ResponseSchema<T>,
+  init: { method?: string; body?: string; signal?: AbortSignal },
+): Promise<T> {
+  const method = init.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(url, { headers, signal });
+    res = await fetch(url, { ...init, headers });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiRequestError(
@@ -109,6 +128,7 @@ export async function apiGet<T>(
       err?.code ?? `http_${res.status}`,
       err?.message ?? `HTTP ${res.status}`,
       err?.requestId,
+      { method },
     );
   }
   const parsed = schema.safeParse(body);
@@ -117,7 +137,16 @@ export async function apiGet<T>(
       .slice(0, 3)
       .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
       .join('; ');
-    throw new ApiRequestError(url, res.status, 'bad_response', `unexpected answer shape: ${first}`);
+    throw new ApiRequestError(
+      url,
+      res.status,
+      'bad_response',
+      `unexpected answer shape: ${first}`,
+      undefined,
+      {
+        method,
+      },
+    );
   }
   return parsed.data;
 }
@@ -125,7 +154,7 @@ export async function apiGet<T>(
 /** A short text for an error shown to the user: what failed and why. */
 export function describeError(e: unknown): string {
   if (e instanceof ApiRequestError) {
-    const where = `GET ${e.path.split('?')[0]}`;
+    const where = `${e.method} ${e.path.split('?')[0]}`;
     const status = e.status ? ` → ${e.status} ${e.code}` : ` → ${e.code}`;
     return `${where}${status}: ${e.message}${e.requestId ? ` (request ${e.requestId})` : ''}`;
   }

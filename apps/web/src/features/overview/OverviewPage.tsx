@@ -9,6 +9,7 @@ import { pivotSeries } from '../../components/charts/pivot.ts';
 import { formatCount, formatRatio } from '../../lib/format.ts';
 import { flowRowHealth, worstFirst } from '../../lib/health.ts';
 import { toSearch, useUrlState } from '../../lib/urlState.ts';
+import { ActiveScenarios } from '../demo/ActiveScenarios.tsx';
 import { TransactionTable } from '../transactions/TransactionTable.tsx';
 import { HealthTile } from './HealthTile.tsx';
 import { buildMatrix, useEventTrend, useFlowHealth, useProblemTransactions } from './queries.ts';
@@ -214,6 +215,7 @@ export default function OverviewPage() {
           <WindowPicker value={f.window} onChange={(window) => setF({ window })} />
         </div>
       </div>
+      <ActiveScenarios />
       <QueryView
         query={health}
         what="flow health"
