@@ -45,6 +45,14 @@ beforeAll(async () => {
     150_000,
     'the demo to start transactions (GET /api/v1/flow-health)',
   );
+  // Switch a demo fault on, as a presenter would from the demo panel: the MES connector of one plant
+  // goes down, its steps never happen, and the next steps of its flows go missing.
+  const fault = await fetch(`${base}/api/v1/demo/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'connector-outage', active: true }),
+  });
+  expect(fault.status).toBe(200);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
   page = await context.newPage();
@@ -144,13 +152,14 @@ describe('the support walk in a browser', () => {
     await shoot(page, 'flow');
   }, 60_000);
 
-  it('renders queues, unmatched events, collector health and both shipped dashboards', async () => {
+  it('renders queues, unmatched events, collector health, both shipped dashboards and the demo panel', async () => {
     for (const [path, name, heading] of [
       ['/queues?window=1h', 'queues', 'Queues'],
       ['/unmatched', 'unmatched', 'Unmatched events'],
       ['/collector', 'collector', 'Collector health'],
       ['/dashboards/plant-shift', 'dashboard-plant-shift', 'Plant shift'],
       ['/dashboards/connector-owner', 'dashboard-connector-owner', 'Connector owner'],
+      ['/demo', 'demo', 'Demo scenarios'],
     ] as const) {
       await page.goto(`${base}${path}`);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();

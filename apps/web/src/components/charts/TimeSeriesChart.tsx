@@ -111,7 +111,7 @@ export default function TimeSeriesChart({
       key="y"
       tick={axisTick}
       tickFormatter={yFormat}
-      width={56}
+      width={unit === 'bytes' ? 72 : 56}
       stroke="var(--border)"
       allowDecimals={unit !== 'count'}
     />,
