@@ -12,12 +12,21 @@ describe('tokens', () => {
     expect(p?.plants).toEqual(['P02']);
   });
 
+  it('accepts the token as the Basic password, for senders that can only put it in a URL', () => {
+    const { token, entry } = createToken('odoo', ['ingest'], []);
+    const verifier = new TokenVerifier([entry]);
+    const basic = `Basic ${Buffer.from(`odoo:${token}`).toString('base64')}`;
+    expect(verifier.verify(basic)?.name).toBe('odoo');
+    expect(verifier.verify(`Basic ${Buffer.from(`${token}:`).toString('base64')}`)).toBeUndefined();
+  });
+
   it('refuses a wrong, missing or malformed token', () => {
     const { entry } = createToken('ops', ['operate'], []);
     const verifier = new TokenVerifier([entry]);
     expect(verifier.verify('Bearer lw_wrong')).toBeUndefined();
     expect(verifier.verify(undefined)).toBeUndefined();
     expect(verifier.verify('Basic Zm9vOmJhcg==')).toBeUndefined();
+    expect(verifier.verify('Digest abc')).toBeUndefined();
   });
 
   it('treats the local user as admin only when no tokens are configured', () => {

@@ -42,6 +42,19 @@ export function createToken(
   return { token, entry: { name, hash: hashToken(token, salt), salt, scopes, plants } };
 }
 
+/**
+ * The token in an Authorization header: `Bearer <token>`, or `Basic` with the token as the password
+ * (senders that cannot set headers, such as Odoo's webhooks, put it in the URL: https://x:<token>@host/…).
+ */
+export function tokenOf(authorization: string | undefined): string | undefined {
+  const m = /^(Bearer|Basic)\s+(\S+)$/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  if ((m[1] as string).toLowerCase() === 'bearer') return m[2];
+  const decoded = Buffer.from(m[2] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 
 /** True if the host binds only the loopback interface. */
@@ -64,9 +77,8 @@ export class TokenVerifier {
   /** The principal for an Authorization header value, or undefined if it grants nothing. */
   verify(authorization: string | undefined): Principal | undefined {
     if (this.open) return { name: 'local-admin', scopes: expandScopes(['admin']), plants: [] };
-    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!m) return undefined;
-    const token = m[1] as string;
+    const token = tokenOf(authorization);
+    if (!token) return undefined;
     const cacheKey = createHash('sha256').update(token).digest('hex');
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached ?? undefined;

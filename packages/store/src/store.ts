@@ -1,5 +1,5 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StoreConfig } from '@linewatch/schema';
@@ -228,11 +228,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
                 : await streamToString(body);
           await writer.command({ query: `INSERT INTO ${database}.${table} FORMAT ${format}\n${text}` });
         } else {
-          await writer.insert({
-            table: `${database}.${table}`,
-            values: body as never,
-            format: format as never,
-          });
+          // The client takes rows or a stream; encoded text goes in as a one-chunk stream.
+          const values = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([body]) : body;
+          await writer.insert({ table: `${database}.${table}`, values, format: format as never });
         }
       } catch (e) {
         throw mapError(e, `insert into ${table} failed`);
