@@ -20,6 +20,7 @@ export interface PlannerOptions {
   /**
    * Deadlines are kept at least this far from their limit (ms), so the truth does not depend on how
    * the engine applies its clock-skew tolerance; use at least the engine's `correlation.clockSkew`.
+   * 0 turns the guard off (load generation, where no truth is kept).
    */
   guardMs: number;
   /** Business keys are numbered from here (so restarts and parallel runs do not collide). */
@@ -138,6 +139,7 @@ export class TransactionPlanner {
 
   /** True when a deadline's elapsed time falls inside the guard band around its limit. */
   private ambiguous(flow: SimFlow, plant: string, steps: PlannedStep[]): boolean {
+    if (this.options.guardMs <= 0) return false;
     // A fan-out step is done when its last child is; any other step at its first occurrence.
     const at = (id: string) => {
       const times = steps.filter((s) => s.step === id).map((s) => s.time);

@@ -40,6 +40,11 @@ export interface SpanEmitterOptions {
   scheduledDelayMillis?: number;
   /** Replaces the batch processor + OTLP exporter (span generators collect spans in memory). */
   processorFor?: (service: string) => SpanProcessor;
+  /**
+   * How a parent crosses between services: `w3c` writes and parses a real `traceparent` header
+   * (default), `direct` hands the span context over (the same trace, cheaper: the load mode).
+   */
+  propagation?: 'w3c' | 'direct';
 }
 
 /** Emits steps as spans: one OpenTelemetry SDK tracer provider (and exporter) per simulated service. */
@@ -131,6 +136,7 @@ export function createSpanEmitter(options: SpanEmitterOptions): SpanEmitter {
 
   /** Carries a parent across a process boundary the way real instrumentation does: a traceparent header. */
   const across = (parent: SpanContext): Context => {
+    if (options.propagation === 'direct') return trace.setSpanContext(ROOT_CONTEXT, parent);
     const carrier: Record<string, string> = {};
     propagator.inject(trace.setSpanContext(ROOT_CONTEXT, parent), carrier, defaultTextMapSetter);
     return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);

@@ -58,7 +58,7 @@ export function* realizeEstate(
     odooWebhooks: false,
     spansOnly: options.spansOnly ?? false,
     rateScale,
-    guardMs: (options.toleranceMs ?? 120_000) + 30_000,
+    guardMs: options.predict === false ? 0 : (options.toleranceMs ?? 120_000) + 30_000,
     sequenceBase: 0,
   });
   const windows: ScenarioWindow[] = (options.scenarios ?? []).map((w) => ({

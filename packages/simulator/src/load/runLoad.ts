@@ -50,6 +50,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     maxQueueSize: 200_000,
     maxExportBatchSize: 2_000,
     scheduledDelayMillis: 100,
+    propagation: 'direct',
   });
   const transactions = realizeEstate({
     flows: options.flows,
