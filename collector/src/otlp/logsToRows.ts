@@ -61,7 +61,7 @@ const SEVERITY_ERROR = 17;
  * `event.name` attribute unless the record already has one.
  */
 export function logsToRows(request: unknown, ctx: TransformContext): RowsResult {
-  const out = new RowsBuilder();
+  const out = new RowsBuilder(ctx.sizeHint);
   if (request == null || typeof request !== 'object')
     throw new OtlpRequestError('expected an ExportLogsServiceRequest object');
   const resourceLogs = (request as { resourceLogs?: OtlpResourceLogs[] | null }).resourceLogs;

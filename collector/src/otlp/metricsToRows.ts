@@ -5,6 +5,7 @@ import {
   encodeAttributes,
   enumOf,
   floatJson,
+  has,
   idHex,
   int64Number,
   list,
@@ -14,7 +15,15 @@ import {
 } from './otlpValues.ts';
 import { resourceContext, scopeContext, type ResourceContext, type ScopeContext } from './resourceContext.ts';
 import { RowsBuilder } from './rowsBuilder.ts';
-import type { BytesLike, Int64Like, OtlpKeyValue, OtlpResource, OtlpScope, RowsResult } from './types.ts';
+import type {
+  BytesLike,
+  Int64Like,
+  OtlpKeyValue,
+  OtlpResource,
+  OtlpScope,
+  RowsResult,
+  TransformContext,
+} from './types.ts';
 
 interface OtlpExemplar {
   filteredAttributes?: OtlpKeyValue[] | null;
@@ -109,8 +118,8 @@ interface MetricHead {
  * _exponential_histogram and _summary (one row per data point, the ClickHouse exporter's layout).
  * Queue-depth gauges (`integration.queue.depth`, `integration.queue.oldest_age`) are ordinary gauges.
  */
-export function metricsToRows(request: unknown): RowsResult {
-  const out = new RowsBuilder();
+export function metricsToRows(request: unknown, ctx: TransformContext = { receivedAtMs: 0 }): RowsResult {
+  const out = new RowsBuilder(ctx.sizeHint);
   if (request == null || typeof request !== 'object')
     throw new OtlpRequestError('expected an ExportMetricsServiceRequest object');
   const resourceMetrics = (request as { resourceMetrics?: OtlpResourceMetrics[] | null }).resourceMetrics;
@@ -318,9 +327,7 @@ function pointBase(p: OtlpPointBase): string {
 }
 
 /** The value of a NumberDataPoint or Exemplar (oneof as_double / as_int) as JSON number text. */
-function numberValue(p: { asDouble?: number | string | null; asInt?: Int64Like; value?: unknown }): string {
-  // protobufjs names the set oneof member in `value`; OTLP/JSON has only the member present.
-  const which = typeof p.value === 'string' ? p.value : p.asInt != null ? 'asInt' : 'asDouble';
-  if (which === 'asInt') return String(int64Number(p.asInt, 'asInt'));
+function numberValue(p: { asDouble?: number | string | null; asInt?: Int64Like }): string {
+  if (has(p, 'asInt')) return String(int64Number(p.asInt, 'asInt'));
   return floatJson(doubleOf(p.asDouble, 'asDouble'));
 }

@@ -10,16 +10,20 @@ syntax = "proto3";
 
 package opentelemetry.proto;
 
+// The specification declares the members of AnyValue (and the values of NumberDataPoint and Exemplar)
+// as "oneof value { … }". They are declared here as proto3 "optional" fields with the same numbers:
+// identical on the wire, with the same explicit presence (a 0 or false that was sent stays set), and
+// the member that is set is the one the message has as an own property. protobufjs's bookkeeping of a
+// many-member oneof deletes the other members from every decoded AnyValue, which turns each into a
+// slow dictionary object: decoding 1,000 spans took ~7 ms with the oneof, ~3.5 ms with optionals.
 message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-    ArrayValue array_value = 5;
-    KeyValueList kvlist_value = 6;
-    bytes bytes_value = 7;
-  }
+  optional string string_value = 1;
+  optional bool bool_value = 2;
+  optional int64 int_value = 3;
+  optional double double_value = 4;
+  optional ArrayValue array_value = 5;
+  optional KeyValueList kvlist_value = 6;
+  optional bytes bytes_value = 7;
 }
 message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
@@ -154,10 +158,8 @@ message NumberDataPoint {
   repeated KeyValue attributes = 7;
   fixed64 start_time_unix_nano = 2;
   fixed64 time_unix_nano = 3;
-  oneof value {
-    double as_double = 4;
-    sfixed64 as_int = 6;
-  }
+  optional double as_double = 4; // oneof value (see AnyValue)
+  optional sfixed64 as_int = 6; // oneof value
   repeated Exemplar exemplars = 5;
   uint32 flags = 8;
 }
@@ -210,10 +212,8 @@ message SummaryDataPoint {
 message Exemplar {
   repeated KeyValue filtered_attributes = 7;
   fixed64 time_unix_nano = 2;
-  oneof value {
-    double as_double = 3;
-    sfixed64 as_int = 6;
-  }
+  optional double as_double = 3; // oneof value (see AnyValue)
+  optional sfixed64 as_int = 6; // oneof value
   bytes span_id = 4;
   bytes trace_id = 5;
 }

@@ -153,20 +153,25 @@ function bytesBase64(v: BytesLike): string {
 type AnyKind =
   'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
 
-/** Which member of the AnyValue oneof is set. */
+/**
+ * Which member of the AnyValue oneof is set: the one the object has as an own property (decoded
+ * protobuf messages read unset fields as defaults through their prototype; parsed JSON has only
+ * the keys that were sent).
+ */
 function anyKind(v: OtlpAnyValue): AnyKind | undefined {
-  // protobufjs messages expose the oneof as a virtual `value` naming the member that is set; their
-  // unset members read as the type's default ("" or 0) through the prototype, so test it first.
-  const k = (v as { value?: unknown }).value;
-  if (typeof k === 'string') return k as AnyKind;
-  if (v.stringValue != null) return 'stringValue';
-  if (v.intValue != null) return 'intValue';
-  if (v.boolValue != null) return 'boolValue';
-  if (v.doubleValue != null) return 'doubleValue';
-  if (v.arrayValue != null) return 'arrayValue';
-  if (v.kvlistValue != null) return 'kvlistValue';
-  if (v.bytesValue != null) return 'bytesValue';
+  if (has(v, 'stringValue')) return 'stringValue';
+  if (has(v, 'intValue')) return 'intValue';
+  if (has(v, 'boolValue')) return 'boolValue';
+  if (has(v, 'doubleValue')) return 'doubleValue';
+  if (has(v, 'arrayValue')) return 'arrayValue';
+  if (has(v, 'kvlistValue')) return 'kvlistValue';
+  if (has(v, 'bytesValue')) return 'bytesValue';
   return undefined;
+}
+
+/** True when an OTLP message has a field set: an own property that is not null. */
+export function has<T extends object>(v: T, field: keyof T): boolean {
+  return Object.hasOwn(v, field) && v[field] != null;
 }
 
 /**
@@ -247,6 +252,17 @@ export interface EncodedAttributes {
   biz: Record<string, string> | undefined;
 }
 
+// Attribute keys repeat from span to span: their JSON text is kept instead of re-escaped each time.
+const keyJson = new Map<string, string>();
+function jsonKey(key: string): string {
+  let j = keyJson.get(key);
+  if (j === undefined) {
+    j = `${JSON.stringify(key)}:`;
+    if (keyJson.size < 10_000) keyJson.set(key, j);
+  }
+  return j;
+}
+
 /** Encodes a KeyValue list as a JSON object of strings, collecting `biz.*` attributes. */
 export function encodeAttributes(kvs: OtlpKeyValue[] | null | undefined, field: string): EncodedAttributes {
   if (kvs == null || kvs.length === 0) return { json: '{}', biz: undefined };
@@ -258,7 +274,7 @@ export function encodeAttributes(kvs: OtlpKeyValue[] | null | undefined, field: 
     const key = keyOf(kv, `${field}[${i}]`);
     const text = anyValueText(kv.value, `${field}[${i}].value`);
     if (i > 0) json += ',';
-    json += JSON.stringify(key) + ':' + JSON.stringify(text);
+    json += jsonKey(key) + JSON.stringify(text);
     if (key.startsWith('biz.')) (biz ??= {})[key] = text;
   }
   return { json: json + '}', biz };

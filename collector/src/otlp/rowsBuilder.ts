@@ -11,9 +11,13 @@ const MAX_MESSAGES = 5;
  */
 class LineBuffer {
   // allocUnsafeSlow: its own ArrayBuffer, never Node's shared pool, so it can be transferred between threads.
-  buf = Buffer.allocUnsafeSlow(64 * 1024);
+  buf: Buffer;
   length = 0;
   rows = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafeSlow(size);
+  }
 
   write(line: string): void {
     // A UTF-16 code unit encodes to at most 3 UTF-8 bytes.
@@ -37,11 +41,15 @@ export class RowsBuilder {
   private readonly warnings = new Map<string, number>();
   private extraErrors = 0;
 
+  /** `sizeHint`: expected bytes of the main table's rows (growing a buffer copies it). */
+  constructor(private readonly sizeHint = 0) {}
+
   /** Adds one line (ending in "\n") for a table. */
   add(table: IngestTable, line: string): void {
     let t = this.lines.get(table);
     if (!t) {
-      t = new LineBuffer();
+      // The first table of a request is its main one (spans, log records, data points).
+      t = new LineBuffer(this.lines.size === 0 ? Math.max(64 * 1024, this.sizeHint) : 64 * 1024);
       this.lines.set(table, t);
     }
     t.write(line);

@@ -71,7 +71,7 @@ const STATUS_TEXT = ['Unset', 'Ok', 'Error'];
  * (OTLP partial success); a request whose structure is wrong throws OtlpRequestError.
  */
 export function tracesToRows(request: unknown, ctx: TransformContext): RowsResult {
-  const out = new RowsBuilder();
+  const out = new RowsBuilder(ctx.sizeHint);
   if (request == null || typeof request !== 'object')
     throw new OtlpRequestError('expected an ExportTraceServiceRequest object');
   const resourceSpans = (request as { resourceSpans?: OtlpResourceSpans[] | null }).resourceSpans;

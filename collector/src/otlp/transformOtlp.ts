@@ -48,12 +48,17 @@ export function transformOtlp(
   ctx: TransformContext,
 ): RowsResult {
   const request = decodeOtlpRequest(signal, encoding, body);
+  // Rows in JSON run ~2-2.5 times the protobuf bytes (hex ids, quoted keys); about the same as OTLP/JSON.
+  const sized: TransformContext = {
+    ...ctx,
+    sizeHint: ctx.sizeHint ?? (encoding === 'protobuf' ? body.length * 2.5 : body.length * 1.2),
+  };
   switch (signal) {
     case 'traces':
-      return tracesToRows(request, ctx);
+      return tracesToRows(request, sized);
     case 'metrics':
-      return metricsToRows(request);
+      return metricsToRows(request, sized);
     case 'logs':
-      return logsToRows(request, ctx);
+      return logsToRows(request, sized);
   }
 }

@@ -30,6 +30,8 @@ export interface RowsResult {
 /** Context of a transform: the receive time, for business events' `received_at`. */
 export interface TransformContext {
   receivedAtMs: number;
+  /** Expected size of the rows in bytes, to size the output buffer once (optional). */
+  sizeHint?: number;
 }
 
 // Lenient shapes of a decoded request: protobufjs messages (Long, Buffer) and parsed OTLP/JSON

@@ -1,0 +1,41 @@
+// The collector under benchmark, in a process of its own (embedded store, temp directories), so
+// its RSS and event loop are measured apart from the load generator. Prints `READY {...}` on stdout.
+// Adds GET /bench/count?table=… (row count, straight from ClickHouse) to its ingest app.
+import pino from 'pino';
+import { LinewatchConfigSchema } from '@linewatch/schema';
+import { migrate, openStore, sql } from '@linewatch/store';
+import { createCollector } from '../src/createCollector.ts';
+
+const [dataDir, spoolDir, workers] = process.argv.slice(2);
+if (!dataDir || !spoolDir)
+  throw new Error('usage: benchCollectorProcess.ts <dataDir> <spoolDir> [decodeWorkers]');
+
+const config = LinewatchConfigSchema.parse({
+  store: { dataDir, database: 'bench', maxMemoryBytes: 1024 ** 3 },
+  collector: {
+    otlpHttp: { port: 0 },
+    otlpGrpc: { port: 0 },
+    spool: { dir: spoolDir },
+    decodeWorkers: Number(workers ?? 2),
+    maxBodyBytes: 16 * 1024 * 1024,
+  },
+});
+const logger = pino({ level: 'warn' }, pino.destination(2));
+const store = await openStore(config.store);
+await migrate(store, config.retention);
+const collector = createCollector({ config, store, logger, verify: () => ({ scopes: new Set(['ingest']) }) });
+const TABLES = new Set(['otel_traces', 'business_events']);
+collector.httpApp.get('/bench/count', async (c) => {
+  const table = c.req.query('table') ?? '';
+  if (!TABLES.has(table)) return c.json({ error: 'unknown table' }, 400);
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM ${store.table(table)}`);
+  return c.json({ rows: row?.n ?? 0 });
+});
+await collector.start();
+process.stdout.write(`READY ${JSON.stringify({ http: collector.addresses().otlpHttp, pid: process.pid })}\n`);
+process.once('SIGTERM', () => {
+  void collector
+    .stop()
+    .then(() => store.close())
+    .then(() => process.exit(0));
+});
