@@ -20,7 +20,11 @@ afterAll(async () => {
   await store?.drop();
 });
 
-function post(path: string, body: NonNullable<RequestInit['body']>, headers: Record<string, string>): Promise<Response> {
+function post(
+  path: string,
+  body: NonNullable<RequestInit['body']>,
+  headers: Record<string, string>,
+): Promise<Response> {
   // duplex: a streamed request body (Node's fetch needs it said).
   const init: RequestInit & { duplex: 'half' } = { method: 'POST', body, headers, duplex: 'half' };
   return fetch(`${c.http}${path}`, init);

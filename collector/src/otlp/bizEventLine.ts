@@ -17,7 +17,7 @@ export interface BizSource {
   spanId: string;
   /** True when the span status is ERROR or the log severity is ERROR or worse. */
   failed: boolean;
-  /** The span status message, or a log record's `exception.message`/body when it failed. */
+  /** The span status message or the log record's body: the event's error_message unless its outcome is ok. */
   errorMessage: string;
   /** Log records only: more text that makes the id unique among the records of one span. */
   discriminator?: string;

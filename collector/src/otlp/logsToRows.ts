@@ -169,7 +169,7 @@ function logRow(
       traceId,
       spanId,
       failed,
-      errorMessage: failed ? body : '',
+      errorMessage: body,
       discriminator: body + attrs.json,
       receivedAtMs: ctx.receivedAtMs,
     });
