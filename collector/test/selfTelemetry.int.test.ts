@@ -27,7 +27,7 @@ describe('the collector’s own telemetry', () => {
     );
     await exporter.shutdown();
     const deadline = Date.now() + 20_000;
-    let rows: { component: string; signal: string; measure: string; total: number }[] = [];
+    let rows: { component: string; signal: string; measure: string; total: number }[];
     for (;;) {
       await c.collector.pipeline.flush(10_000);
       rows = await store.query(sql`
