@@ -190,4 +190,18 @@ describe('the support walk in a browser', () => {
     await wall.close();
     expect(wallProblems.list).toEqual([]);
   }, 60_000);
+  it('keeps the last data on screen and says what failed when the server stops answering', async () => {
+    await page.goto(`${base}/?window=1h`);
+    await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
+    lw.child.kill('SIGTERM');
+    await lw.exited;
+    // The next live refresh (every 15 s) fails: the matrix stays, a notice names the failed call.
+    const notice = page.getByRole('alert').filter({ hasText: 'Could not refresh flow health' });
+    await notice.waitFor({ timeout: 40_000 });
+    expect(await notice.textContent()).toContain('GET /api/v1/flow-health');
+    expect(await page.getByRole('table', { name: 'Plant × flow health' }).isVisible()).toBe(true);
+    await shoot(page, 'overview-server-down');
+    // The refused connections are the point of this step, not a fault of the UI.
+    problems.clear();
+  }, 90_000);
 });

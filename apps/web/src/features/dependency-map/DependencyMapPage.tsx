@@ -229,6 +229,11 @@ function GraphView({
       edges={edges}
       nodeTypes={nodeTypes}
       onNodeClick={(_, n) => onSelect(n.id)}
+      // Keyboard users select a focused node with Enter or Space, which changes the selection.
+      onSelectionChange={({ nodes: picked }) => {
+        const id = picked.length === 1 ? picked[0]?.id : undefined;
+        if (id && id !== selected) onSelect(id);
+      }}
       onPaneClick={() => onSelect('')}
       nodesDraggable={false}
       nodesConnectable={false}
