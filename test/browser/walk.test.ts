@@ -29,6 +29,7 @@ interface FlowHealthBody {
 }
 
 beforeAll(async () => {
+  browser = await launchChromium();
   buildWebIfStale();
   const dataDir = mkdtempSync(join(tmpdir(), 'lw-browser-'));
   const config = writeTestConfig(dataDir, { log: { level: 'warn' }, demo: { enabled: true, seed: 7 } });
@@ -53,7 +54,6 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'connector-outage', active: true }),
   });
   expect(fault.status).toBe(200);
-  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
   page = await context.newPage();
   problems = watchPage(page);

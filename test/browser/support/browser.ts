@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -11,6 +11,10 @@ export const CHROMIUM_PATH = process.env.LINEWATCH_CHROMIUM ?? '/usr/bin/chromiu
 
 /** Launches headless Chromium the way CI runs it (no sandbox, no background traffic). */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set LINEWATCH_CHROMIUM`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
