@@ -13,6 +13,8 @@ import type { BadOutcome, StepObservation } from './observations.ts';
 export interface EvaluateOptions {
   /** How far clocks of different systems may disagree: a deadline counts as missed only beyond it. */
   clockSkew: number;
+  /** Build the step timeline (default true); the sweep, which stores only the summary, skips it. */
+  steps?: boolean;
 }
 
 /** One step of a transaction's timeline (times are epoch milliseconds). */
@@ -144,7 +146,11 @@ function stepFacts(
   }
   // Fan-out: each child key does the step once.
   const byChild = new Map<string, StepObservation[]>();
-  for (const o of list) byChild.set(o.key, [...(byChild.get(o.key) ?? []), o]);
+  for (const o of list) {
+    const same = byChild.get(o.key);
+    if (same) same.push(o);
+    else byChild.set(o.key, [o]);
+  }
   const doneTimes: number[] = [];
   let okCount = 0;
   let badCount = 0;
@@ -265,16 +271,16 @@ export function evaluateTransaction(
   const e2eMs = completedAt !== null && startedAt !== null ? Math.max(0, completedAt - startedAt) : null;
 
   const order = (id: string) => flow.steps.findIndex((s) => s.id === id);
-  const failed = flow.steps
-    .map((s) => fact(s.id))
-    .filter((f) => f.unresolved && f.unresolved.outcome !== 'retried');
-  const duplicates = flow.steps.map((s) => fact(s.id)).filter((f) => f.duplicate);
+  // Facts in step order (the Map keeps insertion order, which is the flow's).
+  const all = [...facts.values()];
+  const failed = all.filter((f) => f.unresolved && f.unresolved.outcome !== 'retried');
+  const duplicates = all.filter((f) => f.duplicate);
   const missing = deadlines
     .filter((d) => d.kind === 'missing')
     .sort((a, b) => a.due - b.due || order(a.deadline.to) - order(b.deadline.to));
   const late = deadlines.filter((d) => d.kind === 'late').sort((a, b) => b.lateBy - a.lateBy);
   const running = deadlines.filter((d) => d.kind === 'running').sort((a, b) => a.due - b.due);
-  const troubled = flow.steps.map((s) => fact(s.id)).filter((f) => f.badCount > 0);
+  const troubled = all.filter((f) => f.badCount > 0);
 
   let status: TransactionStatus;
   let reason: string;
@@ -342,38 +348,45 @@ export function evaluateTransaction(
   // Only a transaction still in progress can change without new events.
   const nextDeadline = status === 'in_progress' && started ? (running[0] ?? null) : null;
 
-  const steps: StepEvaluation[] = flow.steps.map((def) => {
-    const f = fact(def.id);
-    const towards = deadlines.filter((d) => d.deadline.to === def.id).sort((a, b) => a.due - b.due);
-    const worst = [...towards].sort((a, b) => b.lateBy - a.lateBy)[0];
-    const shown = worst && (worst.kind === 'late' || worst.kind === 'missing') ? worst : towards[0];
-    let state: StepState;
-    if (f.unresolved) state = f.unresolved.outcome === 'retried' ? 'retrying' : 'failed';
-    else if (f.duplicate) state = 'duplicate';
-    else if (f.done) state = towards.some((d) => d.kind === 'late') ? 'late' : 'done';
-    else if (towards.some((d) => d.kind === 'missing')) state = 'missing';
-    else state = def.optional && complete ? 'skipped' : 'pending';
-    return {
-      step: def.id,
-      name: def.name ?? def.id,
-      system: def.system,
-      optional: def.optional,
-      repeat: def.repeat,
-      fanOut: def.fanOut !== undefined,
-      state,
-      actualAt: f.actualAt,
-      lastAt: f.lastAt,
-      expectedBy: shown ? shown.due : null,
-      deadline: shown ? { from: shown.deadline.from, withinMs: shown.withinMs } : null,
-      lateByMs: shown && (shown.kind === 'late' || shown.kind === 'missing') ? shown.lateBy : null,
-      count: f.okCount,
-      children: f.children,
-      errorCategory: f.lastBad?.errorCategory || null,
-      lastFailure: f.lastBad
-        ? { at: f.lastBad.at, outcome: f.lastBad.outcome, errorCategory: f.lastBad.errorCategory || null }
-        : null,
-    };
-  });
+  const steps: StepEvaluation[] =
+    options.steps === false
+      ? []
+      : flow.steps.map((def) => {
+          const f = fact(def.id);
+          const towards = deadlines.filter((d) => d.deadline.to === def.id).sort((a, b) => a.due - b.due);
+          const worst = [...towards].sort((a, b) => b.lateBy - a.lateBy)[0];
+          const shown = worst && (worst.kind === 'late' || worst.kind === 'missing') ? worst : towards[0];
+          let state: StepState;
+          if (f.unresolved) state = f.unresolved.outcome === 'retried' ? 'retrying' : 'failed';
+          else if (f.duplicate) state = 'duplicate';
+          else if (f.done) state = towards.some((d) => d.kind === 'late') ? 'late' : 'done';
+          else if (towards.some((d) => d.kind === 'missing')) state = 'missing';
+          else state = def.optional && complete ? 'skipped' : 'pending';
+          return {
+            step: def.id,
+            name: def.name ?? def.id,
+            system: def.system,
+            optional: def.optional,
+            repeat: def.repeat,
+            fanOut: def.fanOut !== undefined,
+            state,
+            actualAt: f.actualAt,
+            lastAt: f.lastAt,
+            expectedBy: shown ? shown.due : null,
+            deadline: shown ? { from: shown.deadline.from, withinMs: shown.withinMs } : null,
+            lateByMs: shown && (shown.kind === 'late' || shown.kind === 'missing') ? shown.lateBy : null,
+            count: f.okCount,
+            children: f.children,
+            errorCategory: f.lastBad?.errorCategory || null,
+            lastFailure: f.lastBad
+              ? {
+                  at: f.lastBad.at,
+                  outcome: f.lastBad.outcome,
+                  errorCategory: f.lastBad.errorCategory || null,
+                }
+              : null,
+          };
+        });
 
   return {
     flow: flow.id,

@@ -61,7 +61,7 @@ describe('FlowRegistry', () => {
     await until(() => registry?.get('b') === undefined);
   });
 
-  it('keeps the last good definition when a file changes to invalid content, and lists its problems', async () => {
+  it('keeps the last good definition when a file changes to invalid content, and lists its problems', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flows-'));
     writeFileSync(join(dir, 'a.yaml'), flowText('a', '5m'));
     registry = FlowRegistry.open({ dir });

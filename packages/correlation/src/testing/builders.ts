@@ -30,7 +30,11 @@ export const MIN = 60_000;
 
 let seq = 0;
 /** A business event `minutes` after T0, ok unless told otherwise. */
-export function makeEvent(step: string, minutes: number, overrides: Partial<CorrelationEvent> = {}): CorrelationEvent {
+export function makeEvent(
+  step: string,
+  minutes: number,
+  overrides: Partial<CorrelationEvent> = {},
+): CorrelationEvent {
   return {
     id: `e${++seq}`,
     time: T0 + minutes * MIN,

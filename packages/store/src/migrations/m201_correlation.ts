@@ -3,12 +3,14 @@ import type { Migration } from './types.ts';
 
 // The correlation engine's state (packages/correlation):
 //  1. `business_events.ingested_at`: when the engine stored the row (MATERIALIZED now64, so no sender
-//     and no spool replay can set it). The sweep finds new events by it.
+//     and no spool replay can set it). The views carry it into their rows, and the sweep finds new
+//     work by it in the derived tables themselves: what it reads is what it then derives from.
 //  2. `correlation_steps` (fed by a view): per (key, flow as sent, step) aggregate states: first/last
 //     times, distinct successful and unsuccessful event ids, the latest unsuccessful outcome. Every
-//     state is idempotent (min, max, uniqExact, argMin/argMax), so re-aggregating events already
-//     counted changes nothing: the repair at start re-inserts the recent window from
-//     `correlation_steps_source` (view writes are not atomic with the source, CHDB-NOTES).
+//     state is idempotent (min, max, uniq, argMin/argMax), so re-aggregating events already counted
+//     changes nothing: the repair at start re-inserts, from `correlation_steps_source`, the insert
+//     batches of the recent window that the view's table lacks (view writes are not atomic with the
+//     source, CHDB-NOTES).
 //  3. `correlation_links` (fed by a view): every `keys` entry of an event: alias key -> (name, target).
 //  4. `transactions`: the derived status of each (flow, business key), one new version per change.
 //  5. `correlation_unmatched`: groups of events that belong to no transaction, and why.
@@ -27,11 +29,10 @@ function stepsSelect(source: string): string {
   max(CAST(system, 'String')) AS system,
   min(time) AS first_time,
   max(time) AS last_time,
-  uniqExactState(id) AS ids,
   uniqExactIfState(id, ${OK}) AS ok_ids,
   minIfState(time, ${OK}) AS first_ok,
   maxIfState(time, ${OK}) AS last_ok,
-  uniqExactIfState(id, ${BAD}) AS bad_ids,
+  uniqIfState(id, ${BAD}) AS bad_ids,
   argMaxIfState(tuple(time, CAST(outcome, 'String'), CAST(error_category, 'String')), time, ${BAD}) AS last_bad,
   argMinState(CAST(attributes, 'Map(String, String)'), time) AS first_attributes,
   min(id) AS sample_id,
@@ -41,15 +42,20 @@ GROUP BY key, flow, step`;
 }
 
 function linksSelect(source: string): string {
-  return `SELECT key AS alias, CAST(name, 'String') AS name, target, time AS first_time
+  return `SELECT key AS alias, CAST(name, 'String') AS name, target, time AS first_time, ingested_at
 FROM ${source}
 ARRAY JOIN mapKeys(keys) AS name, mapValues(keys) AS target
 WHERE target != '' AND target != key`;
 }
 
-/** Events stored since `{since}` (a parameterised view's parameter); `*` omits the MATERIALIZED column. */
-function recent(ctx: DdlContext): string {
-  return `(SELECT *, ingested_at FROM ${ctx.qualified('business_events')} WHERE ingested_at > {since:DateTime64(3)})`;
+/**
+ * Events of the given insert batches (parameters: `lo`, `hi` and `batches`, epoch milliseconds of
+ * ingested_at); the range lets the minmax index skip parts. `*` omits the MATERIALIZED column.
+ */
+function batches(ctx: DdlContext): string {
+  return `(SELECT *, ingested_at FROM ${ctx.qualified('business_events')}
+  WHERE ingested_at >= fromUnixTimestamp64Milli({lo:Int64}) AND ingested_at <= fromUnixTimestamp64Milli({hi:Int64})
+    AND toUnixTimestamp64Milli(ingested_at) IN {batches:Array(Int64)})`;
 }
 
 function ingestedAt(ctx: DdlContext): string[] {
@@ -89,15 +95,16 @@ export const m201Correlation: Migration = {
         'system SimpleAggregateFunction(max, String)',
         'first_time SimpleAggregateFunction(min, DateTime64(9))',
         'last_time SimpleAggregateFunction(max, DateTime64(9))',
-        'ids AggregateFunction(uniqExact, String)',
         'ok_ids AggregateFunction(uniqExactIf, String, UInt8)',
         'first_ok AggregateFunction(minIf, DateTime64(9), UInt8)',
         'last_ok AggregateFunction(maxIf, DateTime64(9), UInt8)',
-        'bad_ids AggregateFunction(uniqExactIf, String, UInt8)',
+        // Unsuccessful attempts are only shown, never decide a status: the cheaper uniq (exact for small sets).
+        'bad_ids AggregateFunction(uniqIf, String, UInt8)',
         'last_bad AggregateFunction(argMaxIf, Tuple(DateTime64(9), String, String), DateTime64(9), UInt8)',
         'first_attributes AggregateFunction(argMin, Map(String, String), DateTime64(9))',
         'sample_id SimpleAggregateFunction(min, String)',
         'ingested_at SimpleAggregateFunction(max, DateTime64(3))',
+        'INDEX idx_ingested_at ingested_at TYPE minmax GRANULARITY 1',
       ],
       engine: 'AggregatingMergeTree',
       // Key first: the sweep and the detail look up groups by business key.
@@ -111,8 +118,8 @@ export const m201Correlation: Migration = {
       from: 'business_events',
       select: stepsSelect('{source}'),
     }),
-    // The repair re-reads recent events through this parameterised view (same SELECT as the view above).
-    `CREATE VIEW IF NOT EXISTS ${ctx.qualified('correlation_steps_source')}${ctx.onCluster()} AS\n${stepsSelect(recent(ctx))}`,
+    // The repair re-derives lost insert batches through this parameterised view (same SELECT as the view above).
+    `CREATE VIEW IF NOT EXISTS ${ctx.qualified('correlation_steps_source')}${ctx.onCluster()} AS\n${stepsSelect(batches(ctx))}`,
     ...createTable(ctx, {
       name: 'correlation_links',
       columns: [
@@ -120,7 +127,9 @@ export const m201Correlation: Migration = {
         'name LowCardinality(String)',
         'target String CODEC(ZSTD(1))',
         'first_time DateTime64(9) CODEC(Delta, ZSTD(1))',
+        'ingested_at DateTime64(3) CODEC(Delta, ZSTD(1))',
         'INDEX idx_target target TYPE bloom_filter(0.001) GRANULARITY 1',
+        'INDEX idx_ingested_at ingested_at TYPE minmax GRANULARITY 1',
       ],
       // One row per link after merges; readers take min(target) per (alias, name), so copies are harmless.
       engine: 'ReplacingMergeTree',
@@ -134,7 +143,7 @@ export const m201Correlation: Migration = {
       from: 'business_events',
       select: linksSelect('{source}'),
     }),
-    `CREATE VIEW IF NOT EXISTS ${ctx.qualified('correlation_links_source')}${ctx.onCluster()} AS\n${linksSelect(recent(ctx))}`,
+    `CREATE VIEW IF NOT EXISTS ${ctx.qualified('correlation_links_source')}${ctx.onCluster()} AS\n${linksSelect(batches(ctx))}`,
     ...createTable(ctx, {
       name: 'transactions',
       columns: [
@@ -160,6 +169,8 @@ export const m201Correlation: Migration = {
         'updated_at DateTime64(3) CODEC(Delta, ZSTD(1))',
         'version UInt64',
         'is_deleted UInt8',
+        // A digest of the derived fields: the sweep rewrites a transaction only when it changes.
+        'fingerprint String CODEC(ZSTD(1))',
         'INDEX idx_linked_keys linked_keys TYPE bloom_filter(0.01) GRANULARITY 1',
         'INDEX idx_next_check next_check_at TYPE minmax GRANULARITY 1',
         'INDEX idx_started started_at TYPE minmax GRANULARITY 1',
