@@ -1,6 +1,7 @@
 // The collector under benchmark, in a process of its own (embedded store, temp directories), so
 // its RSS and event loop are measured apart from the load generator. Prints `READY {...}` on stdout.
 // Adds GET /bench/count?table=… (row count, straight from ClickHouse) to its ingest app.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { LinewatchConfigSchema } from '@linewatch/schema';
 import { migrate, openStore, sql } from '@linewatch/store';
@@ -31,6 +32,22 @@ collector.httpApp.get('/bench/count', async (c) => {
   const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM ${store.table(table)}`);
   return c.json({ rows: row?.n ?? 0 });
 });
+// The main thread's event loop while under load: utilisation and delay (responsiveness).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let eluStart = performance.eventLoopUtilization();
+collector.httpApp.post('/bench/loop/reset', (c) => {
+  loopDelay.reset();
+  loopDelay.enable();
+  eluStart = performance.eventLoopUtilization();
+  return c.json({ ok: true });
+});
+collector.httpApp.get('/bench/loop', (c) =>
+  c.json({
+    utilization: performance.eventLoopUtilization(eluStart).utilization,
+    delayP99Ms: loopDelay.percentile(99) / 1e6,
+    delayMaxMs: loopDelay.max / 1e6,
+  }),
+);
 await collector.start();
 process.stdout.write(`READY ${JSON.stringify({ http: collector.addresses().otlpHttp, pid: process.pid })}\n`);
 process.once('SIGTERM', () => {

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
     let sent = 0;
     let acked = 0;
     let refused = 0;
+    await fetch(`${ready.http}/bench/loop/reset`, { method: 'POST' });
     const cpuBefore = cpuByThread(ready.pid);
     const start = performance.now();
     const end = start + LOAD_SECONDS * 1000;
@@ -180,6 +181,9 @@ async function main(): Promise<void> {
       }),
     );
     const sendEnd = performance.now();
+    const loop = await getJson<{ utilization: number; delayP99Ms: number; delayMaxMs: number }>(
+      `${ready.http}/bench/loop`,
+    );
     const stored = await waitForRows(
       ready.http,
       'otel_traces',
@@ -208,6 +212,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  collector RSS       peak ${(peakRss / 1024 ** 2).toFixed(0)} MiB (limit ${RSS_LIMIT / 1024 ** 2} MiB)`,
+    );
+    console.log(
+      `  main event loop     ${(loop.utilization * 100).toFixed(0)}% busy, delay p99 ${loop.delayP99Ms.toFixed(1)} ms, max ${loop.delayMaxMs.toFixed(1)} ms (decoding on ${WORKERS} worker threads)`,
     );
     console.log(
       `  collector CPU       ${cpu.total.toFixed(1)} s = ${((cpu.total * 1e6) / spans).toFixed(1)} µs per span stored; by thread: ${cpu.top}`,

@@ -42,7 +42,10 @@ export type Decoded = Omit<Extract<DecodeReply, { ok: true }>, 'id' | 'ok'>;
 /** Decodes OTLP requests into rows on worker threads (or in-thread when `size` is 0). */
 export interface DecodePool {
   readonly size: number;
-  /** Decodes and transforms a request; rejects with OtlpRequestError for an unreadable body. */
+  /**
+   * Decodes and transforms a request; rejects with OtlpRequestError for an unreadable body.
+   * The body's memory may be handed to a worker thread: do not use it afterwards.
+   */
   decode(
     signal: OtlpSignal,
     encoding: OtlpEncoding,
@@ -133,11 +136,23 @@ export function createDecodePool(size: number, logger: Logger): DecodePool {
         // An idle worker does not keep the process alive; one with work in flight does.
         if (w.inFlight.size === 0) w.worker.ref();
         w.inFlight.set(id, { resolve, reject });
-        // Structured cloning copies a view's whole ArrayBuffer: send exactly the body's bytes.
-        const exact =
-          body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-        const job: DecodeJob = { id, signal, encoding, body: exact, receivedAtMs };
-        w.worker.postMessage(job);
+        // A body that owns its whole ArrayBuffer moves to the worker without a copy (the caller
+        // hands it over); any other view is copied to exactly its bytes (cloning a view copies its
+        // whole ArrayBuffer).
+        const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+        const job: DecodeJob = {
+          id,
+          signal,
+          encoding,
+          body: owned ? body : new Uint8Array(body),
+          receivedAtMs,
+        };
+        try {
+          w.worker.postMessage(job, [job.body.buffer as ArrayBuffer]);
+        } catch {
+          // An ArrayBuffer Node marks untransferable: clone it instead.
+          w.worker.postMessage({ ...job, body: new Uint8Array(job.body) });
+        }
       });
     },
     async close() {

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import { ingestOtlp, type OtlpIngestDeps } from '../../otlp/ingestOtlp.ts';
 import { GrpcCode, exportResponse, statusResponse, type EncodedBody } from '../../otlp/otlpResponse.ts';
 import type { OtlpEncoding, OtlpSignal } from '../../otlp/types.ts';
@@ -54,7 +55,9 @@ async function handle(c: Context, signal: OtlpSignal, deps: OtlpHttpDeps): Promi
   }
   let body: Buffer;
   try {
-    body = await readBody(c.req.raw, deps.maxBodyBytes);
+    // @hono/node-server hands Node's request over as env.incoming; app.request() in tests has none.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    body = await readBody(c.req.raw, deps.maxBodyBytes, incoming);
   } catch (e) {
     if (!(e instanceof BodyError)) throw e;
     deps.telemetry.count(
