@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerReevaluateCommand } from './commands/reevaluate.ts';
 import { registerSchemaCommands } from './commands/schema.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -14,6 +15,7 @@ registerStartCommand(program);
 registerTokenCommand(program);
 registerSchemaCommands(program);
 registerSimulateCommand(program);
+registerReevaluateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,13 +4,15 @@ import { collectorComponent } from './components/collectorComponent.ts';
 import { createDemoComponent } from './demo/createDemoComponent.ts';
 import { dashboardsComponent } from './routes/dashboards.ts';
 import { dependencyRoutesComponent, dependencyWorkerComponent } from './routes/dependencies.ts';
+import { correlationComponent } from './routes/flows.ts';
 
 /** The component factories of `linewatch start`; each one checks `config.roles` itself. */
 export function defaultComponents(): ComponentFactory[] {
   return [
     // collector role: receivers, spool, pollers (collector/)
     collectorComponent,
-    // worker role: correlation sweep (packages/correlation)
+    // worker role: correlation sweep (packages/correlation); api role: flows, transactions, search, unmatched
+    correlationComponent,
     // api role: query routes (apps/server/src/routes)
     dashboardsComponent,
     dependencyRoutesComponent,

@@ -117,3 +117,8 @@ export { flowHealth, transactionFilters, type FlowHealthFilter } from './flowHea
 export { getTransactionDetail, nanosToIso, toWaterfall } from './getTransactionDetail.ts';
 export { InvalidTimeRangeError, resolveTimeRange, type TimeRange } from './timeRange.ts';
 export { summaryFromEvaluation, summaryFromRow } from './transactionSummary.ts';
+export { listTransactions, type ListTransactionsOptions } from './listTransactions.ts';
+export { listUnmatched, type ListUnmatchedOptions } from './listUnmatched.ts';
+export { searchTransactions } from './searchTransactions.ts';
+export { reevaluate } from './reevaluate.ts';
+export { decodeCursor, encodeCursor } from './cursor.ts';
