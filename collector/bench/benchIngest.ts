@@ -126,6 +126,8 @@ async function main(): Promise<void> {
   const prof = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
+  // BENCH_TRACE_GC=1: the collector's garbage collections on stderr.
+  if (process.env.BENCH_TRACE_GC) prof.push('--trace-gc');
   const child = spawn(
     process.execPath,
     [...prof, '--import', 'tsx', script, dataDir, spoolDir, String(WORKERS)],
@@ -136,10 +138,12 @@ async function main(): Promise<void> {
   const ready = await new Promise<{ http: string; pid: number }>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (l) => {
       if (l.startsWith('READY ')) resolve(JSON.parse(l.slice(6)) as { http: string; pid: number });
+      else process.stderr.write(`${l}\n`);
     });
     child.once('exit', (code) => reject(new Error(`collector exited (${code}) before it was ready`)));
   });
-  let peakRss = rssOf(ready.pid);
+  const startRss = rssOf(ready.pid);
+  let peakRss = startRss;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssOf(ready.pid))), 200);
 
   try {
@@ -211,7 +215,7 @@ async function main(): Promise<void> {
       `  request latency     p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
     );
     console.log(
-      `  collector RSS       peak ${(peakRss / 1024 ** 2).toFixed(0)} MiB (limit ${RSS_LIMIT / 1024 ** 2} MiB)`,
+      `  collector RSS       peak ${(peakRss / 1024 ** 2).toFixed(0)} MiB (limit ${RSS_LIMIT / 1024 ** 2} MiB; ${(startRss / 1024 ** 2).toFixed(0)} MiB when started)`,
     );
     console.log(
       `  main event loop     ${(loop.utilization * 100).toFixed(0)}% busy, delay p99 ${loop.delayP99Ms.toFixed(1)} ms, max ${loop.delayMaxMs.toFixed(1)} ms (decoding on ${WORKERS} worker threads)`,
