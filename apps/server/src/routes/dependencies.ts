@@ -16,6 +16,7 @@ import {
   createDependencyWorker,
   downstreamOf,
   downstreamOfEdge,
+  flowHealth,
   impactOf,
   loadDependencyGraph,
   resolveDependencyTimeRange,
@@ -150,7 +151,7 @@ export function registerDependencyRoutes(router: ScopedRouter, deps: DependencyR
 
 /**
  * The api role's dependency map, services and queues routes, over the flows of `paths.flows`
- * (watched, so edited flows show without a restart).
+ * (watched, so edited flows show without a restart) and their health from the correlation engine.
  */
 export const dependencyRoutesComponent: ComponentFactory = (ctx) => {
   if (!ctx.router) return undefined;
@@ -162,7 +163,17 @@ export const dependencyRoutesComponent: ComponentFactory = (ctx) => {
     throw e;
   }
   const flows = () => [...registry.snapshot().flows.values()];
-  registerDependencyRoutes(ctx.router, { store: ctx.store, now: ctx.now, flows });
+  // Flow health of the map's range from the correlation engine's transactions (every plant: the map
+  // narrows to the caller's plants itself).
+  const health = async (range: DependencyTimeRange) => {
+    const h = await flowHealth(ctx.store, registry.snapshot(), {
+      from: range.from.getTime(),
+      to: range.to.getTime(),
+      plants: [],
+    });
+    return [...h.flows, ...h.plants];
+  };
+  registerDependencyRoutes(ctx.router, { store: ctx.store, now: ctx.now, flows, flowHealth: health });
   registerServiceRoutes(ctx.router, { store: ctx.store, now: ctx.now });
   registerQueueRoutes(ctx.router, { store: ctx.store, now: ctx.now });
   return {

@@ -56,7 +56,10 @@ describe('dependency components', () => {
     expect(lw.components.map((c) => c.name)).toEqual(['dependency-routes']);
     const graph = async () =>
       DependencyGraphSchema.parse(await (await fetch(`${lw.apiUrl}/api/v1/dependencies`)).json());
-    expect((await graph()).edges.map((e) => e.id)).toEqual(['odoo->mes']);
+    const first = await graph();
+    expect(first.edges.map((e) => e.id)).toEqual(['odoo->mes']);
+    // Flow health comes from the correlation engine's transactions: none yet, so idle (not unknown).
+    expect(first.flows).toMatchObject([{ flow: 'release', health: 'idle', volume: 0 }]);
 
     writeFileSync(join(dir, 'release.yaml'), FLOW.replace('system: mes', 'system: wms'));
     const deadline = Date.now() + 10_000;
