@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { LinewatchConfig } from '@linewatch/schema';
-import type { Store } from '@linewatch/store';
+import { openStore, type Store } from '@linewatch/store';
 import { createDecodePool, type DecodePool } from './otlp/decodePool.ts';
 import type { OtlpIngestDeps } from './otlp/ingestOtlp.ts';
 import { createSpooledPipeline, type SpooledPipeline } from './pipeline/spooledPipeline.ts';
@@ -91,6 +91,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   let started = false;
   let stopping = false;
   let currentStore = deps.store;
+  const extraStores: Store[] = [];
 
   // Receivers hold this facade: before start() and after stop() it answers "retry later".
   const pipeline: CollectorPipeline = {
@@ -154,6 +155,18 @@ export function createCollector(deps: CollectorDeps): Collector {
       if (started) return;
       started = true;
       const dir = resolve(c.spool.dir ?? join(config.store.dataDir, 'spool'));
+      // Embedded: more write connections to the same engine, so segments are inserted side by side.
+      if (currentStore.mode === 'embedded' && currentStore.dataDir)
+        for (let i = 1; i < c.insertConcurrency; i++)
+          extraStores.push(
+            await openStore({
+              ...config.store,
+              mode: 'embedded',
+              dataDir: currentStore.dataDir,
+              database: currentStore.database,
+              readConnections: 1,
+            }),
+          );
       spooled = await createSpooledPipeline({
         store: currentStore,
         dir,
@@ -164,6 +177,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         telemetry,
         now,
         closeFlushMs: Math.min(5_000, config.server.shutdownGraceSeconds * 500),
+        extraStores,
       });
       spooled.start();
       decoder = createDecodePool(c.decodeWorkers, logger);
@@ -208,6 +222,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         if (rows) await spooled.accept('linewatch_self', lines, rows);
         await spooled.close();
       }
+      await Promise.allSettled(extraStores.map((s) => s.close()));
       await decoder?.close();
       logger.info('collector stopped');
     },

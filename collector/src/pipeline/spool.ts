@@ -270,8 +270,9 @@ export class Spool {
     this.flushing = undefined;
     const batch = this.pending;
     this.pending = [];
-    this.pendingBytes = 0;
     if (batch.length === 0) return;
+    // Counted as pending until written, so the size limit holds while the commit is under way.
+    const batchBytes = batch.reduce((n, p) => n + p.data.length, 0);
     const byTable = new Map<IngestTable, PendingAppend[]>();
     for (const p of batch) {
       const list = byTable.get(p.table);
@@ -318,6 +319,7 @@ export class Spool {
       this.options.logger.error({ err: e }, 'spool fsync failed');
       for (const p of batch) if (!failures.has(p)) failures.set(p, message);
     }
+    this.pendingBytes -= batchBytes;
     const full = touched.filter(
       (seg) =>
         this.open.get(seg.table) === seg &&

@@ -23,6 +23,11 @@ export interface SpooledPipelineOptions {
   closeFlushMs?: number;
   /** Refused inserts of one segment before it is quarantined (default 3). */
   maxRefusals?: number;
+  /**
+   * More write connections to the same store: each inserts another sealed segment at the same time
+   * (a chDB connection runs one statement at a time; CHDB-NOTES trap 2).
+   */
+  extraStores?: Store[];
 }
 
 /** The collector's pipeline: a durable spool in front of the store, and the inserter that drains it. */
@@ -36,7 +41,7 @@ export interface SpooledPipeline extends Pipeline {
   /** Starts the inserter and the seal timer. */
   start(): void;
   /** Points the inserter at another store (a reconnected server, or a test's store) and retries at once. */
-  setStore(store: Store): void;
+  setStore(store: Store, extraStores?: Store[]): void;
   /** Seals open segments and waits until everything spooled is inserted; false if `timeoutMs` passed first. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Undefined while inserts succeed, else the last store error (readiness). */
@@ -69,20 +74,24 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
   const replayedSegments = new Set(spool.sealed.map((s) => s.name));
 
   let store = options.store;
+  let extraStores = options.extraStores ?? [];
+  const lanes = (): Store[] => [store, ...extraStores];
+  const laneCount = 1 + (options.extraStores?.length ?? 0);
+  const inFlight = new Set<string>();
   let started = false;
   let closing = false;
   let stopped = false;
   let lastError: string | undefined;
-  let wake: (() => void) | undefined;
+  const wakers = new Set<() => void>();
   const idleWaiters = new Set<() => void>();
   let sealTimer: NodeJS.Timeout | undefined;
   let loop: Promise<void> | undefined;
   const refusals = new Map<string, number>();
 
   const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
+    const all = [...wakers];
+    wakers.clear();
+    for (const w of all) w();
   };
   spool.onSealed(() => {
     // Segments sealed while the store is failing wait for it like those before them.
@@ -92,24 +101,23 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
   });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        wake = undefined;
-        resolve();
-      }, ms);
-      wake = () => {
+      const wake = () => {
         clearTimeout(t);
+        wakers.delete(wake);
         resolve();
       };
+      const t = setTimeout(wake, ms);
+      wakers.add(wake);
     });
 
   telemetry.gauge('pipeline', 'all', 'spool_bytes', () => spool.bytes);
   telemetry.gauge('pipeline', 'all', 'spool_segments', () => spool.sealed.length);
   telemetry.gauge('pipeline', 'all', 'queue_fill', () => spool.fill);
 
-  async function insertOne(seg: SealedSegment): Promise<void> {
+  async function insertOne(seg: SealedSegment, into: Store): Promise<void> {
     const t0 = performance.now();
     try {
-      await insertSegment(store, seg);
+      await insertSegment(into, seg);
     } catch (e) {
       const err = e as Error & { retryable?: boolean };
       const retryable = err.retryable ?? true;
@@ -138,18 +146,21 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
     await spool.remove(seg);
   }
 
-  async function run(): Promise<void> {
+  /** One insert lane: takes the oldest sealed segment no other lane is inserting. */
+  async function run(lane: number): Promise<void> {
     let failures = 0;
     while (!stopped) {
-      const seg = spool.sealed[0];
-      if (!seg) {
-        for (const w of idleWaiters) w();
-        if (closing) return;
+      const into = lanes()[lane];
+      const seg = into ? spool.sealed.find((s) => !inFlight.has(s.name)) : undefined;
+      if (!seg || !into) {
+        if (inFlight.size === 0 && spool.sealed.length === 0) for (const w of idleWaiters) w();
+        if (closing && inFlight.size === 0) return;
         await sleep(SEAL_TICK_MS * 10);
         continue;
       }
+      inFlight.add(seg.name);
       try {
-        await insertOne(seg);
+        await insertOne(seg, into);
         failures = 0;
       } catch (e) {
         failures++;
@@ -169,7 +180,10 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
           (e as { retryable?: boolean }).retryable === false ? 'refused' : 'store_unavailable',
         );
         if (closing) return;
+        inFlight.delete(seg.name);
         await sleep(backoff);
+      } finally {
+        inFlight.delete(seg.name);
       }
     }
   }
@@ -223,10 +237,15 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
         spool.sealDue().catch((e: unknown) => logger.error({ err: e }, 'sealing spool segments failed'));
       }, SEAL_TICK_MS);
       sealTimer.unref();
-      loop = run().catch((e: unknown) => logger.error({ err: e }, 'the spool inserter stopped'));
+      loop = Promise.all(
+        Array.from({ length: laneCount }, (_, lane) =>
+          run(lane).catch((e: unknown) => logger.error({ err: e }, 'the spool inserter stopped')),
+        ),
+      ).then(() => undefined);
     },
-    setStore(next) {
+    setStore(next, extra = []) {
       store = next;
+      extraStores = extra;
       signal();
     },
     async flush(timeoutMs) {

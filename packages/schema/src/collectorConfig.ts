@@ -206,5 +206,7 @@ export const CollectorConfigSchema = z.object({
   decodeWorkers: z.number().int().min(0).max(16).default(2),
   /** How often the collector writes its own counters into the linewatch_self table. */
   selfTelemetryInterval: DurationSchema.default(15_000),
+  /** Spool segments inserted at the same time (embedded store: one write connection each). */
+  insertConcurrency: z.number().int().min(1).max(4).default(2),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfigSchema>;
