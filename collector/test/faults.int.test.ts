@@ -214,6 +214,35 @@ describe('the collector when the store is unreachable', () => {
   });
 });
 
+describe('a spool segment the store refuses', () => {
+  it('is set aside in quarantine after three refusals, and the segments behind it are inserted', async () => {
+    const c = await startTestCollector(store, { batch: { maxDelay: 50 } });
+    try {
+      const broken = await c.collector.pipeline.accept('otel_logs', '{"Body": "no closing brace"\n', 1);
+      expect(broken).toEqual({ ok: true });
+      await c.collector.pipeline.flush(1);
+      const now = Date.now() / 1000;
+      const good = await c.collector.pipeline.accept(
+        'otel_logs',
+        `{"Timestamp":"${now}","ServiceName":"after-quarantine","Body":"ok"}\n`,
+        1,
+      );
+      expect(good).toEqual({ ok: true });
+      expect(await c.collector.pipeline.flush(30_000)).toBe(true);
+      const [r] = await store.query<{ n: number }>(
+        sql`SELECT count() AS n FROM ${store.table('otel_logs')} WHERE ServiceName = 'after-quarantine'`,
+      );
+      expect(r?.n).toBe(1);
+      expect(readdirSync(join(c.spoolDir, 'quarantine'))).toHaveLength(1);
+      expect(c.collector.metricsText()).toMatch(
+        /linewatch_collector_rejected_total\{component="pipeline",signal="otel_logs",reason="insert_refused"\} 1/,
+      );
+    } finally {
+      await c.collector.stop();
+    }
+  });
+});
+
 function grpcExport(address: string, body: Buffer): Promise<grpc.ServiceError | null> {
   const Client = grpc.makeGenericClientConstructor(
     {
