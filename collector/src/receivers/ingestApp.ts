@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 
 /** Returns the scopes an Authorization header grants, or undefined (injected by the server's TokenVerifier). */
@@ -11,15 +11,17 @@ export function createIngestApp(verify: VerifyIngest): Hono {
     '*',
     createMiddleware(async (c, next) => {
       const principal = verify(c.req.header('authorization'));
-      if (!principal) return unauthorized(c);
-      if (!principal.scopes.has('ingest')) return c.json({ error: { code: 'forbidden', message: 'this token lacks the "ingest" scope' } }, 403);
+      if (!principal) {
+        c.header('WWW-Authenticate', 'Bearer realm="linewatch"');
+        return c.json(
+          { error: { code: 'unauthenticated', message: 'a valid bearer token is required' } },
+          401,
+        );
+      }
+      if (!principal.scopes.has('ingest'))
+        return c.json({ error: { code: 'forbidden', message: 'this token lacks the "ingest" scope' } }, 403);
       return next();
     }),
   );
   return app;
-}
-
-function unauthorized(c: Context) {
-  c.header('WWW-Authenticate', 'Bearer realm="linewatch"');
-  return c.json({ error: { code: 'unauthenticated', message: 'a valid bearer token is required' } }, 401);
 }
