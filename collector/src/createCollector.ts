@@ -209,9 +209,23 @@ export function createCollector(deps: CollectorDeps): Collector {
       stopping = true;
       if (selfTimer) clearInterval(selfTimer);
       // Stop taking new data first, then drain: receivers, parts, then the pipeline.
+      const grace = Math.min(5_000, config.server.shutdownGraceSeconds * 500);
       await Promise.allSettled([
-        grpcServer?.close(Math.min(5_000, config.server.shutdownGraceSeconds * 500)),
-        new Promise<void>((r) => (httpServer ? httpServer.close(() => r()) : r())),
+        grpcServer?.close(grace),
+        new Promise<void>((r) => {
+          if (!httpServer) return r();
+          const server = httpServer;
+          // Requests in flight get the grace period; then their connections are cut (senders retry).
+          const cut = setTimeout(
+            () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+            grace,
+          );
+          cut.unref();
+          server.close(() => {
+            clearTimeout(cut);
+            r();
+          });
+        }),
       ]);
       for (const part of [...parts].reverse())
         await Promise.resolve(part.stop()).catch((e: unknown) =>
