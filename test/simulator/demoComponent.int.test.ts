@@ -18,7 +18,7 @@ const base = `lwdemo${randomBytes(4).toString('hex')}`;
 let lw: RunningLinewatch;
 
 /** Polls `probe` until it returns a value, or fails after `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function eventually<T>(probe: () => Promise<T | undefined>, ms = 150_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -75,48 +75,56 @@ describe('the demo component', () => {
     expect(state.scenarios.map((s) => s.name)).toContain('connector-outage');
   });
 
-  it('fills the store through the real receivers: spans, events API, Odoo webhooks and MQTT', async () => {
-    const sources = await eventually(async () => {
-      const rows = await lw.store.query<{ source: string }>(
-        sql`SELECT DISTINCT source FROM ${lw.store.table('business_events')} ORDER BY source`,
-      );
-      const s = rows.map((r) => r.source);
-      return s.length === 4 ? s : undefined;
-    });
-    expect(sources).toEqual(['api', 'mqtt', 'odoo', 'span']);
-  });
+  it(
+    'fills the store through the real receivers: spans, events API, Odoo webhooks and MQTT',
+    { timeout: 180_000 },
+    async () => {
+      const sources = await eventually(async () => {
+        const rows = await lw.store.query<{ source: string }>(
+          sql`SELECT DISTINCT source FROM ${lw.store.table('business_events')} ORDER BY source`,
+        );
+        const s = rows.map((r) => r.source);
+        return s.length === 4 ? s : undefined;
+      });
+      expect(sources).toEqual(['api', 'mqtt', 'odoo', 'span']);
+    },
+  );
 
-  it('switches a scenario on and off from the demo panel, and refuses unknown ones', async () => {
-    const on = await api('/api/v1/demo/scenarios', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'expired-credential', active: true, duration: '30m' }),
-    });
-    expect(on.status).toBe(200);
-    expect(DemoScenarioSchema.parse(await on.json())).toMatchObject({
-      name: 'expired-credential',
-      active: true,
-      system: 'carrier',
-    });
-    const failed = await eventually(async () => {
-      const rows = await lw.store.query<{ n: number }>(
-        sql`SELECT count() AS n FROM ${lw.store.table('business_events')} WHERE error_category = 'auth' AND system = 'carrier'`,
-      );
-      return rows[0]!.n > 0 ? rows[0]!.n : undefined;
-    });
-    expect(failed).toBeGreaterThan(0);
-    const off = await api('/api/v1/demo/scenarios', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'expired-credential', active: false }),
-    });
-    expect(DemoScenarioSchema.parse(await off.json()).active).toBe(false);
-    const bad = await api('/api/v1/demo/scenarios', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'meteor-strike', active: true }),
-    });
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
-  });
+  it(
+    'switches a scenario on and off from the demo panel, and refuses unknown ones',
+    { timeout: 180_000 },
+    async () => {
+      const on = await api('/api/v1/demo/scenarios', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'expired-credential', active: true, duration: '30m' }),
+      });
+      expect(on.status).toBe(200);
+      expect(DemoScenarioSchema.parse(await on.json())).toMatchObject({
+        name: 'expired-credential',
+        active: true,
+        system: 'carrier',
+      });
+      const failed = await eventually(async () => {
+        const rows = await lw.store.query<{ n: number }>(
+          sql`SELECT count() AS n FROM ${lw.store.table('business_events')} WHERE error_category = 'auth' AND system = 'carrier'`,
+        );
+        return rows[0]!.n > 0 ? rows[0]!.n : undefined;
+      });
+      expect(failed).toBeGreaterThan(0);
+      const off = await api('/api/v1/demo/scenarios', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'expired-credential', active: false }),
+      });
+      expect(DemoScenarioSchema.parse(await off.json()).active).toBe(false);
+      const bad = await api('/api/v1/demo/scenarios', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'meteor-strike', active: true }),
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    },
+  );
 });
