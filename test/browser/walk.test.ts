@@ -70,6 +70,15 @@ afterEach(() => {
   expect(problems.list).toEqual([]);
 });
 
+/** Waits until nothing on the page is still loading (no skeleton placeholders). */
+async function settle(p: Page = page): Promise<void> {
+  await pollUntil(
+    async () => ((await p.locator('.skeleton').count()) === 0 ? true : undefined),
+    30_000,
+    'the page to load',
+  );
+}
+
 /** Waits until a problem status shows on the overview (the demo's faults take a few deadlines to appear). */
 async function waitForProblemTile(): Promise<void> {
   await pollUntil(
@@ -89,6 +98,8 @@ describe('the support walk in a browser', () => {
     await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
     const tiles = page.locator('a.tile');
     expect(await tiles.count()).toBeGreaterThan(0);
+    await page.locator('section[aria-labelledby="trend-h"] .recharts-surface').waitFor({ timeout: 30_000 });
+    await settle();
     await shoot(page, 'overview');
   }, 60_000);
 
@@ -103,12 +114,14 @@ describe('the support walk in a browser', () => {
     expect(new URL(page.url()).searchParams.get('status')).toMatch(/failed|missing|late/);
     const firstKey = page.getByRole('table', { name: 'Transactions' }).locator('tbody tr a').first();
     await firstKey.waitFor({ timeout: 30_000 });
+    await settle();
     await shoot(page, 'transactions');
     await firstKey.click();
     await page.waitForURL(/\/transactions\/[^/?]+\/[^/?]+/);
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     expect(await page.getByTestId('reason').textContent()).not.toBe('');
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(0);
+    await settle();
     await shoot(page, 'transaction-timeline');
   }, 240_000);
 
@@ -117,9 +130,13 @@ describe('the support walk in a browser', () => {
     const { items } = (await res.json()) as { items: { key: string; flow: string }[] };
     const key = items[0]?.key as string;
     expect(key).toBeTruthy();
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/?window=1h`);
+    await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
     await page.keyboard.press('/');
+    const box = page.getByRole('searchbox', { name: /Search a business key/ });
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('global-search');
     await page.keyboard.type(key);
+    expect(await box.inputValue()).toBe(key);
     await page.keyboard.press('Enter');
     // One hit opens the transaction; several list them.
     await page.waitForURL((u) => u.pathname.startsWith('/transactions/') || u.pathname === '/search');
@@ -140,6 +157,7 @@ describe('the support walk in a browser', () => {
     await page.getByTestId('node-details').waitFor();
     expect(new URL(page.url()).searchParams.get('node')).toBeTruthy();
     expect(await page.getByTestId('node-details').textContent()).toContain('Flows that depend on it');
+    await settle();
     await shoot(page, 'dependency-map-node');
   }, 60_000);
 
@@ -149,6 +167,7 @@ describe('the support walk in a browser', () => {
     await page.waitForURL(/\/flows\//);
     await page.getByRole('heading', { name: 'Step-to-step latency' }).waitFor();
     await page.locator('.recharts-surface').first().waitFor({ timeout: 30_000 });
+    await settle();
     await shoot(page, 'flow');
   }, 60_000);
 
@@ -164,11 +183,7 @@ describe('the support walk in a browser', () => {
       await page.goto(`${base}${path}`);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       // Wait for every loading placeholder to resolve before the screenshot.
-      await pollUntil(
-        async () => ((await page.locator('.skeleton').count()) === 0 ? true : undefined),
-        30_000,
-        `${path} to load`,
-      );
+      await settle();
       expect(await page.locator('.state.error').count(), `${path} shows an error`).toBe(0);
       await shoot(page, name);
     }

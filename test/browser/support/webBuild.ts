@@ -27,6 +27,8 @@ export function buildWebIfStale(): void {
   if (existsSync(manifest) && statSync(manifest).mtimeMs > sources) return;
   execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
     cwd: join(root, 'apps', 'web'),
+    // vitest sets NODE_ENV=test, which would build React's development bundle (and jsxDEV calls).
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: 'pipe',
   });
 }

@@ -31,6 +31,8 @@ export interface ChartProps {
   height?: string;
   /** Screen-reader summary of the chart. */
   label: string;
+  /** Display names of series keys (legend and tooltip). */
+  names?: Record<string, string>;
   /** Time ranges to shade (RFC 3339), e.g. failed scrapes; time charts only. */
   bands?: { from: string; to: string; label: string }[];
 }
@@ -50,6 +52,7 @@ export default function TimeSeriesChart({
   height,
   label,
   bands,
+  names,
 }: ChartProps) {
   const color = (k: string, i: number) => colors?.[k] ?? PALETTE[i % PALETTE.length];
   // Time axes are numeric (epoch ms) so that gaps keep their width and bands can sit between points.
@@ -139,6 +142,7 @@ export default function TimeSeriesChart({
             {keys.map((k, i) => (
               <Bar
                 key={k}
+                name={names?.[k] ?? k}
                 dataKey={k}
                 fill={color(k, i)}
                 stackId={keys.length > 1 ? 's' : undefined}
@@ -152,6 +156,7 @@ export default function TimeSeriesChart({
             {keys.map((k, i) => (
               <Area
                 key={k}
+                name={names?.[k] ?? k}
                 type="monotone"
                 dataKey={k}
                 stackId="s"
@@ -168,6 +173,7 @@ export default function TimeSeriesChart({
             {keys.map((k, i) => (
               <Line
                 key={k}
+                name={names?.[k] ?? k}
                 type="monotone"
                 dataKey={k}
                 stroke={color(k, i)}

@@ -40,8 +40,13 @@ const HEALTH_COLOR: Record<string, string> = {
 /** "12/s · 3.1% err · p95 240ms" for an edge or node. */
 export function redLabel(m: RedMetrics | null): string {
   if (!m) return '';
+  const perMin = m.ratePerSecond * 60;
   const rate =
-    m.ratePerSecond >= 1 ? `${m.ratePerSecond.toFixed(1)}/s` : `${(m.ratePerSecond * 60).toFixed(1)}/min`;
+    m.ratePerSecond >= 1
+      ? `${m.ratePerSecond.toFixed(1)}/s`
+      : perMin >= 1
+        ? `${perMin.toFixed(1)}/min`
+        : `${m.calls} call${m.calls === 1 ? '' : 's'}`;
   const err = m.errorRate > 0 ? ` · ${(m.errorRate * 100).toFixed(1)}% err` : '';
   const p95 = m.p95Ms !== null ? ` · p95 ${formatMs(m.p95Ms)}` : '';
   return `${rate}${err}${p95}`;
@@ -239,7 +244,6 @@ function GraphView({
       nodesConnectable={false}
       fitView
       minZoom={0.2}
-      colorMode="system"
     >
       <Background />
       <Controls showInteractive={false} />

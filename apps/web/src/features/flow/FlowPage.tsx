@@ -140,6 +140,7 @@ export default function FlowPage() {
                         x="t"
                         keys={['on_time', 'late', 'missing', 'failed', 'in_progress']}
                         colors={STATUS_COLORS}
+                        names={{ on_time: 'on time', in_progress: 'in progress' }}
                         kind="bar"
                         unit="count"
                         label="Transactions started per time bucket by outcome"
@@ -163,6 +164,7 @@ export default function FlowPage() {
                         data={d.rows}
                         x="t"
                         keys={['p50_e2e_ms', 'p95_e2e_ms']}
+                        names={{ p50_e2e_ms: 'p50', p95_e2e_ms: 'p95' }}
                         unit="ms"
                         label="End-to-end time percentiles per bucket"
                       />
@@ -178,6 +180,7 @@ export default function FlowPage() {
                         x="t"
                         keys={['on_time_pct', 'target_pct']}
                         colors={{ on_time_pct: '#60a5fa', target_pct: '#f59e0b' }}
+                        names={{ on_time_pct: 'on time', target_pct: 'target' }}
                         unit="percent"
                         label="On-time percentage per bucket against the target"
                       />
@@ -209,7 +212,9 @@ export default function FlowPage() {
                               <td>{s.system}</td>
                               <td className="num">{formatMs(s.p50)}</td>
                               <td className="num">{formatMs(s.p95)}</td>
-                              <td className="num">{s.gap === null ? '–' : `+${formatMs(s.gap)}`}</td>
+                              <td className="num">
+                                {s.gap === null ? '–' : `${s.gap >= 0 ? '+' : ''}${formatMs(s.gap)}`}
+                              </td>
                             </tr>
                           ))}
                         </tbody>
@@ -230,6 +235,7 @@ export default function FlowPage() {
                         }))}
                         x="plant"
                         keys={['on_time_pct']}
+                        names={{ on_time_pct: 'on time' }}
                         kind="bar"
                         timeX={false}
                         unit="percent"

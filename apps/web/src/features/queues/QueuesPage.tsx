@@ -6,7 +6,7 @@ import { Chart } from '../../components/charts/LazyChart.tsx';
 import { formatCount, formatMs, formatTime } from '../../lib/format.ts';
 import { useApi } from '../../lib/useApi.ts';
 import { useUrlState } from '../../lib/urlState.ts';
-import { queueChartRows, queueLabel } from './queueSeries.ts';
+import { byDepth, queueChartRows, queueLabel, topQueues } from './queueSeries.ts';
 
 /** Queues: depth and oldest-message age over time per queue and plant, with failed scrapes marked. */
 export default function QueuesPage() {
@@ -58,12 +58,19 @@ export default function QueuesPage() {
       >
         {(d) => {
           const bands = d.scrapeFailures.map((s) => ({ from: s.from, to: s.to, label: `${s.poller} down` }));
-          const depth = queueChartRows(d.queues, 'depth');
-          const age = queueChartRows(d.queues, 'oldestAgeSeconds');
+          const depth = queueChartRows(topQueues(d.queues, 'depth'), 'depth');
+          const age = queueChartRows(topQueues(d.queues, 'oldestAgeSeconds'), 'oldestAgeSeconds');
+          const shown =
+            d.queues.length > 8 ? (
+              <div className="small muted">
+                The 8 highest of {d.queues.length} queues; filter by plant, system or queue for the others.
+              </div>
+            ) : null;
           return (
             <div className="grid">
               <section className="card span-6" aria-labelledby="depth-h">
                 <h2 id="depth-h">Depth</h2>
+                {shown}
                 <Chart
                   data={depth.data}
                   x="time"
@@ -76,6 +83,7 @@ export default function QueuesPage() {
               </section>
               <section className="card span-6" aria-labelledby="age-h">
                 <h2 id="age-h">Oldest message age</h2>
+                {shown}
                 <Chart
                   data={age.data}
                   x="time"
@@ -101,7 +109,7 @@ export default function QueuesPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {d.queues.map((x) => (
+                    {byDepth(d.queues).map((x) => (
                       <tr key={queueLabel(x)}>
                         <td className="mono">{x.queue}</td>
                         <td>{x.system}</td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QueueSeriesSchema } from '@linewatch/schema';
-import { queueChartRows, queueLabel } from './queueSeries.ts';
+import { byDepth, queueChartRows, queueLabel, topQueues } from './queueSeries.ts';
 
 const q = (queue: string, plant: string, points: [string, number | null][]) =>
   QueueSeriesSchema.parse({
@@ -34,5 +34,19 @@ describe('queue chart rows', () => {
       { time: '2026-11-27T08:01:00Z', 'orders (rabbitmq, P01)': 5 },
     ]);
     expect(queueLabel({ queue: 'dlq', system: '', plant: 'P01' })).toBe('dlq (P01)');
+  });
+
+  it('charts only the queues that peaked highest and lists the deepest first', () => {
+    const queues = [
+      q('a', 'P01', [['2026-11-27T08:00:00Z', 1]]),
+      q('b', 'P01', [['2026-11-27T08:00:00Z', 50]]),
+      q('c', 'P01', [['2026-11-27T08:00:00Z', 7]]),
+    ];
+    expect(topQueues(queues, 'depth', 2).map((x) => x.queue)).toEqual(['b', 'c']);
+    const withLatest = queues.map((x, i) => ({
+      ...x,
+      latest: { time: 't', depth: [0, 3, 9][i] ?? 0, oldestAgeSeconds: null },
+    }));
+    expect(byDepth(withLatest).map((x) => x.queue)).toEqual(['c', 'b', 'a']);
   });
 });

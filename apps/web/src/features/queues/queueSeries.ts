@@ -28,3 +28,25 @@ export function queueChartRows(
   const data = [...byTime.values()].sort((a, b) => Date.parse(String(a.time)) - Date.parse(String(b.time)));
   return { data, keys };
 }
+
+/** The `n` queues with the highest value of `measure` in the window (charts stay readable with 45 queues). */
+export function topQueues(
+  queues: readonly QueueSeries[],
+  measure: 'depth' | 'oldestAgeSeconds',
+  n = 8,
+): QueueSeries[] {
+  const peak = (q: QueueSeries) => Math.max(0, ...q.points.map((p) => p[measure] ?? 0));
+  return [...queues]
+    .sort((a, b) => peak(b) - peak(a) || queueLabel(a).localeCompare(queueLabel(b)))
+    .slice(0, n);
+}
+
+/** Queues for the table: the deepest now first, then by the deepest in the window. */
+export function byDepth(queues: readonly QueueSeries[]): QueueSeries[] {
+  return [...queues].sort(
+    (a, b) =>
+      (b.latest?.depth ?? 0) - (a.latest?.depth ?? 0) ||
+      (b.maxDepth ?? 0) - (a.maxDepth ?? 0) ||
+      queueLabel(a).localeCompare(queueLabel(b)),
+  );
+}

@@ -34,11 +34,28 @@ describe('transaction timeline', () => {
     const now = Date.parse('2026-11-27T08:20:00.000Z');
     const { positions, end } = layoutTimeline(tx, steps, now);
     expect(end).toBe(now);
-    expect(positions.map((p) => [p.actual, p.expected, p.gapMs])).toEqual([
-      [0, null, null],
-      [0.5, 0.25, 600_000],
-      [null, 0.75, null],
+    expect(positions.map((p) => [p.actual, p.attempt, p.expected, p.gapMs])).toEqual([
+      [0, null, null, null],
+      [0.5, null, 0.25, 600_000],
+      [null, 0.6, 0.75, null],
     ]);
+  });
+
+  it('does not stretch the axis to a deadline still ahead of a finished transaction', () => {
+    const failed = makeTransaction({ status: 'failed', startedAt: '2026-11-27T08:00:00.000Z' });
+    const s = [
+      makeStep({ actualAt: '2026-11-27T08:00:00.000Z' }),
+      makeStep({
+        step: 'confirmed',
+        state: 'failed',
+        actualAt: null,
+        lastAt: '2026-11-27T08:00:16.000Z',
+        expectedBy: '2026-11-27T16:00:00.000Z',
+      }),
+    ];
+    const { end, positions } = layoutTimeline(failed, s, Date.parse('2026-11-27T09:00:00.000Z'));
+    expect(end).toBe(Date.parse('2026-11-27T08:00:16.000Z'));
+    expect(positions[1]).toMatchObject({ attempt: 1, expected: 1, expectedBeyond: true });
   });
 
   it('shows each step with its state, deadline, lateness and last failure', () => {

@@ -42,13 +42,22 @@ export function StepTimeline({
               </div>
               <div>
                 <div className="bar-track" aria-hidden="true">
-                  {pos?.expected !== null && pos?.expected !== undefined && (
-                    <span className="marker deadline" style={{ left: `${pos.expected * 100}%` }} />
-                  )}
-                  {pos?.actual !== null && pos?.actual !== undefined && (
+                  {pos && pos.expected !== null && (
                     <span
-                      className={`bar${s.state === 'failed' ? ' error' : ''}`}
+                      className={`marker deadline${pos.expectedBeyond ? ' beyond' : ''}`}
+                      style={{ left: `calc(${pos.expected * 100}% - 2px)` }}
+                    />
+                  )}
+                  {pos && pos.actual !== null && (
+                    <span
+                      className="bar"
                       style={{ left: `calc(${pos.actual * 100}% - 3px)`, width: '6px' }}
+                    />
+                  )}
+                  {pos && pos.attempt !== null && (
+                    <span
+                      className="bar error"
+                      style={{ left: `calc(${pos.attempt * 100}% - 3px)`, width: '6px' }}
                     />
                   )}
                 </div>
