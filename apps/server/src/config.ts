@@ -60,11 +60,14 @@ export interface LoadedConfig {
   source: string;
 }
 
-/**
- * Reads linewatch.yaml and the environment into a validated config.
- * Throws ConfigError listing every problem as `source: path: message`.
- */
-export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+/** The merged but not yet validated configuration, and the file it came from. */
+export interface RawLoadedConfig {
+  raw: RawConfig;
+  path: string | undefined;
+}
+
+/** Reads linewatch.yaml and applies the environment and `overrides`, without validating. */
+export function readRawConfig(options: LoadConfigOptions = {}): RawLoadedConfig {
   const env = options.env ?? process.env;
   const explicit = options.path ?? env.LINEWATCH_CONFIG;
   const path = explicit ?? (existsSync('linewatch.yaml') ? 'linewatch.yaml' : undefined);
@@ -85,9 +88,22 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (v !== undefined && v !== '') apply(raw, v);
   }
   options.overrides?.(raw);
+  return { raw, path };
+}
+
+/** Validates a raw configuration; throws ConfigError listing every problem as `source: path: message`. */
+export function parseConfig({ raw, path }: RawLoadedConfig): LoadedConfig {
   const parsed = LinewatchConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(path ?? 'config', parsed.error));
   return { config: parsed.data, source: path ? resolve(path) : '(defaults and environment)' };
+}
+
+/**
+ * Reads linewatch.yaml and the environment into a validated config.
+ * Throws ConfigError listing every problem as `source: path: message`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  return parseConfig(readRawConfig(options));
 }
 
 /** Parses `--roles api,collector` into roles, or throws ConfigError. */

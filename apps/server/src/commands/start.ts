@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { child, loadConfig, parseRoles } from '../config.ts';
+import { child, parseConfig, parseRoles, readRawConfig } from '../config.ts';
+import { applyDemoIngest } from '../demo/demoIngestOverrides.ts';
 import { createLogger } from '../logger.ts';
 import { defaultComponents } from '../main.ts';
 import { startLinewatch } from '../runtime.ts';
@@ -16,7 +17,7 @@ export function registerStartCommand(program: Command): void {
     .option('--demo', 'also run the plant simulator (a live demo estate)')
     .action(
       async (opts: { config?: string; roles?: string; dataDir?: string; port?: number; demo?: boolean }) => {
-        const { config, source } = loadConfig({
+        const loaded = readRawConfig({
           path: opts.config,
           overrides: (raw) => {
             if (opts.roles) raw.roles = parseRoles(opts.roles);
@@ -25,6 +26,8 @@ export function registerStartCommand(program: Command): void {
             if (opts.demo) child(raw, 'demo').enabled = true;
           },
         });
+        if (child(loaded.raw, 'demo').enabled === true) await applyDemoIngest(loaded.raw);
+        const { config, source } = parseConfig(loaded);
         const logger = createLogger(config.log.level);
         logger.info({ config: source, roles: config.roles }, 'starting Linewatch');
         const running = await startLinewatch({ config, logger, components: defaultComponents() });
