@@ -37,6 +37,13 @@ export async function applyDemoIngest(raw: RawConfig): Promise<void> {
   );
   const collector = child(raw, 'collector');
   if (collector.odoo === undefined) collector.odoo = demo.odoo;
-  if (collector.mqtt === undefined && (await reachable(DEMO_MQTT.host, DEMO_MQTT.port)))
-    collector.mqtt = demo.mqtt;
+  if (collector.mqtt === undefined && (await reachable(DEMO_MQTT.host, DEMO_MQTT.port))) {
+    // The broker keeps one session per client id: two demos on one machine must not share one.
+    const dataDir = child(raw, 'store').dataDir;
+    const owner = createHash('sha256')
+      .update(resolve(typeof dataDir === 'string' ? dataDir : './data'))
+      .digest('hex')
+      .slice(0, 10);
+    collector.mqtt = { ...demo.mqtt, clientId: `linewatch-demo-${owner}` };
+  }
 }
