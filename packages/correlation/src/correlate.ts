@@ -12,6 +12,7 @@ import {
 } from './loadTransactionData.ts';
 import type { CorrelationLogger } from './logger.ts';
 import type { StepObservation } from './observations.ts';
+import { compactRows } from './compactRows.ts';
 import { stringSet } from './sqlValues.ts';
 import { encodeTransactions, fingerprint, transactionRow, type TransactionRow } from './transactionRow.ts';
 
@@ -61,6 +62,8 @@ export interface CorrelateStats {
   unmatched: number;
   cleared: number;
   ms: number;
+  /** Where the time went (ms): finding candidates, waiting for chunk data, evaluating, waiting for writes. */
+  phases?: { find: number; load: number; evaluate: number; write: number };
 }
 
 /** Keys the scope touched: of changed groups, and aliases of changed links. */
@@ -110,10 +113,17 @@ async function findCandidates(store: Store, p: FlowParams, scope: CorrelateScope
   if (scope.transactions)
     parts.push(sql`SELECT CAST(flow, 'String') AS flow, key FROM (${scope.transactions})`);
   if (parts.length === 0) return [];
-  const rows = await store.query<TransactionRef>(
-    sql`SELECT DISTINCT flow, key FROM (${sql.join(parts, ' UNION ALL ')})`,
+  const rows = await compactRows(
+    store,
+    [
+      { expr: sql`flow`, string: true },
+      { expr: sql`key`, string: true },
+    ],
+    sql`(SELECT DISTINCT flow, key FROM (${sql.join(parts, ' UNION ALL ')}))`,
   );
-  return rows.filter((r) => r.flow !== '' && r.key !== '');
+  const refs: TransactionRef[] = [];
+  for (const [flow, key] of rows) if (flow && key) refs.push({ flow, key });
+  return refs;
 }
 
 interface StoredRef {
@@ -128,10 +138,20 @@ async function existingTransactions(
   refs: readonly TransactionRef[],
 ): Promise<Map<string, StoredRef>> {
   const keys = [...new Set(refs.map((r) => r.key))];
-  const rows = await store.query<StoredRef>(sql`
-    SELECT key, CAST(flow, 'String') AS flow, toUnixTimestamp64Milli(started_at) AS started_at, fingerprint
-    FROM ${store.table('transactions')} FINAL WHERE key IN ${stringSet(keys)}`);
-  return new Map(rows.map((r) => [`${r.flow}\u0000${r.key}`, r]));
+  const rows = await compactRows(
+    store,
+    [
+      { expr: sql`key`, string: true },
+      { expr: sql`CAST(flow, 'String')`, string: true },
+      { expr: sql`toUnixTimestamp64Milli(started_at)` },
+      { expr: sql`fingerprint`, string: true },
+    ],
+    sql`${store.table('transactions')} FINAL WHERE key IN ${stringSet(keys)}`,
+  );
+  const out = new Map<string, StoredRef>();
+  for (const [key = '', flow = '', startedAt, fp = ''] of rows)
+    out.set(`${flow}\u0000${key}`, { key, flow, started_at: Number(startedAt), fingerprint: fp });
+  return out;
 }
 
 /** A tombstone for a stored transaction (started_at kept, so TTL cannot drop it before the row it hides). */
@@ -306,8 +326,16 @@ export async function correlate(
     return stats;
   }
 
+  const phases = { find: 0, load: 0, evaluate: 0, write: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof typeof phases) => {
+    const t = performance.now();
+    phases[phase] += t - mark;
+    mark = t;
+  };
   const candidates = await findCandidates(store, p, scope);
   stats.candidates = candidates.length;
+  lap('find');
   const load = (from: number) => {
     const chunk = candidates.slice(from, from + chunkSize);
     return Promise.all([
@@ -321,6 +349,7 @@ export async function correlate(
   let writing: Promise<unknown> = Promise.resolve();
   for (let i = 0; next; i += chunkSize) {
     const [chunk, { members: byRoot, linked }, existing] = await next;
+    lap('load');
     next = i + chunkSize < candidates.length ? load(i + chunkSize) : undefined;
     const txRows: Written[] = [];
     const umRows: UnmatchedRow[] = [];
@@ -381,7 +410,9 @@ export async function correlate(
       stats.written++;
     }
     stats.unmatched += umRows.filter((r) => !r.is_deleted).length;
+    lap('evaluate');
     await writing;
+    lap('write');
     writing = Promise.all([
       txRows.length
         ? store.insertRaw('transactions', 'JSONCompactEachRowWithNames', encodeTransactions(txRows))
@@ -390,6 +421,13 @@ export async function correlate(
     ]);
   }
   await writing;
+  lap('write');
+  stats.phases = {
+    find: Math.round(phases.find),
+    load: Math.round(phases.load),
+    evaluate: Math.round(phases.evaluate),
+    write: Math.round(phases.write),
+  };
   stats.ms = Date.now() - started;
   options.logger?.debug({ ...stats }, 'correlated');
   return stats;

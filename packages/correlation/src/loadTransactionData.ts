@@ -2,13 +2,14 @@ import type { Flow } from '@linewatch/schema';
 import { sql, type SqlQuery, type Store, type TypedParam } from '@linewatch/store';
 import type { FlowSnapshot } from './flowRegistry.ts';
 import type { BadOutcome, StepObservation } from './observations.ts';
+import { compactRows, type CompactColumn } from './compactRows.ts';
 import { stringSet } from './sqlValues.ts';
 
 // Reading what deriving transactions needs from `correlation_steps` and `correlation_links`.
 //
-// Result bytes are the main cost of the embedded engine's JSON path (measured ≈ 60 ns per byte of
-// result, against ≈ 1 µs per group to merge the states), so groups travel as compact tuples: flow
-// and step as indexes into lists the query was given, times relative to the group's first event.
+// Result rows and bytes are the main cost of the embedded engine's JSON path (compactRows.ts), so
+// groups travel as compact delimited rows: flow and step as indexes into lists the query was given,
+// times relative to the group's first event.
 
 /** A (flow, key) pair of a transaction. */
 export interface TransactionRef {
@@ -63,48 +64,35 @@ export function mergedSteps(store: Store, keyFilter: SqlQuery): SqlQuery {
     GROUP BY key, flow, step`;
 }
 
-/**
- * One group as a tuple: flow index (0 = none named), step index (0 = in no flow), step id when the
- * index is 0, plant, system, first event (epoch ms), then relative to it: last event, first ok,
- * last ok, latest unsuccessful (-1 when none); ok count, unsuccessful count, unsuccessful outcome,
- * its error category, count attributes, sample event id.
- */
-type GroupTuple = [
-  number,
-  number,
-  string,
-  string,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  string,
-  string,
-  Record<string, string>,
-  string,
-];
-
-/** The tuple of one merged group (`s` is a mergedSteps row). */
-function groupTuple(p: FlowParams): SqlQuery {
-  return sql`tuple(
-    indexOf(${strings(p.flowIds)}, CAST(s.flow, 'String')),
-    indexOf(${strings(p.allSteps)}, CAST(s.step, 'String')) AS si,
-    if(si = 0, CAST(s.step, 'String'), ''),
-    s.plant, s.system,
-    toUnixTimestamp64Milli(s.first_time) AS t0,
-    toUnixTimestamp64Milli(s.last_time) - t0,
-    if(s.ok_count > 0, toUnixTimestamp64Milli(s.first_ok) - t0, -1),
-    if(s.ok_count > 0, toUnixTimestamp64Milli(s.last_ok) - t0, -1),
-    if(s.bad_count > 0, toUnixTimestamp64Milli(tupleElement(s.last_bad, 1)) - t0, -1),
-    s.ok_count, s.bad_count,
-    if(s.bad_count > 0, tupleElement(s.last_bad, 2), ''),
-    if(s.bad_count > 0, tupleElement(s.last_bad, 3), ''),
-    mapFilter((k, v) -> has(${strings(p.countAttributes)}, k), s.attributes),
-    s.sample_id)`;
+/** The columns of one merged group (`s` is a mergedSteps row), in the order `fromFields` reads them. */
+function groupColumns(p: FlowParams): CompactColumn[] {
+  const t0 = sql`toUnixTimestamp64Milli(s.first_time)`;
+  return [
+    { expr: sql`s.key`, string: true },
+    { expr: sql`indexOf(${strings(p.flowIds)}, CAST(s.flow, 'String'))` },
+    { expr: sql`indexOf(${strings(p.allSteps)}, CAST(s.step, 'String'))` },
+    {
+      expr: sql`if(has(${strings(p.allSteps)}, CAST(s.step, 'String')), '', CAST(s.step, 'String'))`,
+      string: true,
+    },
+    { expr: sql`s.plant`, string: true },
+    { expr: sql`s.system`, string: true },
+    { expr: t0 },
+    // Times relative to the first event: mostly 0, a few characters instead of thirteen.
+    { expr: sql`toUnixTimestamp64Milli(s.last_time) - ${t0}` },
+    { expr: sql`if(s.ok_count > 0, toUnixTimestamp64Milli(s.first_ok) - ${t0}, -1)` },
+    { expr: sql`if(s.ok_count > 0, toUnixTimestamp64Milli(s.last_ok) - ${t0}, -1)` },
+    { expr: sql`if(s.bad_count > 0, toUnixTimestamp64Milli(tupleElement(s.last_bad, 1)) - ${t0}, -1)` },
+    { expr: sql`s.ok_count` },
+    { expr: sql`s.bad_count` },
+    { expr: sql`if(s.bad_count > 0, tupleElement(s.last_bad, 2), '')`, string: true },
+    { expr: sql`if(s.bad_count > 0, tupleElement(s.last_bad, 3), '')`, string: true },
+    {
+      expr: sql`if(empty(${strings(p.countAttributes)}), '', toJSONString(mapFilter((k, v) -> has(${strings(p.countAttributes)}, k), s.attributes)))`,
+      string: true,
+    },
+    { expr: sql`s.sample_id`, string: true },
+  ];
 }
 
 /** A group of events as the status rules see it, and where it came from. */
@@ -116,38 +104,44 @@ export interface Member {
   listed: boolean;
 }
 
-function fromTuple(p: FlowParams, key: string, t: GroupTuple): Member {
-  const t0 = Number(t[5]);
-  const rel = (v: number) => (Number(v) < 0 ? null : t0 + Number(v));
-  const bad = Number(t[11]);
-  const flowAsSent = t[0] > 0 ? (p.flowIds[t[0] - 1] as string) : '';
-  const step = t[1] > 0 ? (p.allSteps[t[1] - 1] as string) : t[2];
-  const ok = Number(t[10]);
+function fromFields(p: FlowParams, f: readonly string[]): Member {
+  const t0 = Number(f[6]);
+  const rel = (v: string | undefined) => {
+    const n = Number(v);
+    return n < 0 ? null : t0 + n;
+  };
+  const ok = Number(f[11]);
+  const bad = Number(f[12]);
+  const fi = Number(f[1]);
+  const si = Number(f[2]);
+  const attrs = f[15] ?? '';
   return {
     observation: {
-      key,
-      step,
-      plant: t[3],
-      system: t[4],
+      key: f[0] as string,
+      step: si > 0 ? (p.allSteps[si - 1] as string) : (f[3] as string),
+      plant: f[4] as string,
+      system: f[5] as string,
       firstAt: t0,
-      lastAt: t0 + Number(t[6]),
+      lastAt: t0 + Number(f[7]),
       events: ok + bad,
       okCount: ok,
-      firstOkAt: rel(t[7]),
-      lastOkAt: rel(t[8]),
+      firstOkAt: rel(f[8]),
+      lastOkAt: rel(f[9]),
       badCount: bad,
       lastBad:
-        bad > 0 ? { at: rel(t[9]) as number, outcome: t[12] as BadOutcome, errorCategory: t[13] } : null,
-      attributes: t[14],
-      sampleEventId: t[15],
+        bad > 0
+          ? { at: rel(f[10]) as number, outcome: f[13] as BadOutcome, errorCategory: f[14] as string }
+          : null,
+      attributes: attrs === '' || attrs === '{}' ? {} : (JSON.parse(attrs) as Record<string, string>),
+      sampleEventId: f[16] as string,
     },
-    flowAsSent,
+    flowAsSent: fi > 0 ? (p.flowIds[fi - 1] as string) : '',
     listed: false,
   };
 }
 
 /**
- * Groups of the given keys (or the keys a subquery selects), one row per key, flows as sent.
+ * Groups of the given keys (or the keys a subquery selects), flows as sent.
  * @example await loadGroups(store, flowParams(snapshot), ['MO/00042'])
  */
 export async function loadGroups(
@@ -157,15 +151,17 @@ export async function loadGroups(
   extraFilter: SqlQuery = sql`1`,
 ): Promise<Map<string, Member[]>> {
   const keyFilter = Array.isArray(keys) ? sql`key IN ${stringSet(keys)}` : sql`key IN (${keys})`;
-  const rows = await store.query<{ key: string; g: GroupTuple[] }>(sql`
-    SELECT s.key AS key, groupArray(${groupTuple(p)}) AS g
-    FROM (${mergedSteps(store, sql`${keyFilter} AND ${extraFilter}`)}) AS s
-    GROUP BY s.key`);
+  const rows = await compactRows(
+    store,
+    groupColumns(p),
+    sql`(${mergedSteps(store, sql`${keyFilter} AND ${extraFilter}`)}) AS s`,
+  );
   const byKey = new Map<string, Member[]>();
-  for (const { key, g } of rows) {
-    const members: Member[] = [];
-    for (const t of g) members.push(fromTuple(p, key, t));
-    byKey.set(key, members);
+  for (const f of rows) {
+    const m = fromFields(p, f);
+    const list = byKey.get(m.observation.key);
+    if (list) list.push(m);
+    else byKey.set(m.observation.key, [m]);
   }
   return byKey;
 }
@@ -180,6 +176,20 @@ export interface LinkRow {
   alias: string;
   name: string;
   target: string;
+}
+
+/** Links from a subquery selecting (alias, name, target). */
+async function linkRows(store: Store, from: SqlQuery): Promise<LinkRow[]> {
+  const rows = await compactRows(
+    store,
+    [
+      { expr: sql`alias`, string: true },
+      { expr: sql`name`, string: true },
+      { expr: sql`target`, string: true },
+    ],
+    from,
+  );
+  return rows.map(([alias = '', name = '', target = '']) => ({ alias, name, target }));
 }
 
 /** The members of a set of transactions, and which roots are linked keys of another transaction. */
@@ -205,13 +215,17 @@ export async function loadTransactionData(
 ): Promise<ChunkData> {
   const links = store.table('correlation_links');
   const rootKeys = [...new Set(refs.map((r) => r.key))];
-  const towards = await store.query<LinkRow>(sql`
-    SELECT DISTINCT alias, CAST(name, 'String') AS name, target FROM ${links} WHERE target IN ${stringSet(rootKeys)}`);
+  const towards = await linkRows(
+    store,
+    sql`(SELECT DISTINCT alias, CAST(name, 'String') AS name, target FROM ${links} WHERE target IN ${stringSet(rootKeys)})`,
+  );
   const keys = towards.length ? [...new Set([...rootKeys, ...towards.map((l) => l.alias)])] : rootKeys;
   const [resolved, unmatched, byKey] = await Promise.all([
-    store.query<LinkRow>(sql`
-      SELECT alias, CAST(name, 'String') AS name, min(target) AS target FROM ${links}
-      WHERE alias IN ${stringSet(keys)} GROUP BY alias, name`),
+    linkRows(
+      store,
+      sql`(SELECT alias, CAST(name, 'String') AS name, min(target) AS target FROM ${links}
+        WHERE alias IN ${stringSet(keys)} GROUP BY alias, name)`,
+    ),
     store.query<{ key: string; flow: string; step: string }>(sql`
       SELECT key, CAST(flow, 'String') AS flow, CAST(step, 'String') AS step
       FROM ${store.table('correlation_unmatched')} FINAL WHERE key IN ${stringSet(keys)}`),
