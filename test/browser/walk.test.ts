@@ -98,7 +98,10 @@ describe('the support walk in a browser', () => {
     await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
     const tiles = page.locator('a.tile');
     expect(await tiles.count()).toBeGreaterThan(0);
-    await page.locator('section[aria-labelledby="trend-h"] .recharts-surface').waitFor({ timeout: 30_000 });
+    await page
+      .locator('section[aria-labelledby="trend-h"] .recharts-surface')
+      .first()
+      .waitFor({ timeout: 30_000 });
     await settle();
     await shoot(page, 'overview');
   }, 60_000);
@@ -121,6 +124,11 @@ describe('the support walk in a browser', () => {
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     expect(await page.getByTestId('reason').textContent()).not.toBe('');
     expect(await page.locator('ol.timeline li').count()).toBeGreaterThan(0);
+    // The root cause is on the timeline: the step that failed, went missing, was late or duplicated.
+    const problemStep = ['failed', 'missing', 'late', 'retrying', 'duplicate']
+      .map((st) => `ol.timeline li[data-state="${st}"]`)
+      .join(', ');
+    expect(await page.locator(problemStep).count()).toBeGreaterThan(0);
     await settle();
     await shoot(page, 'transaction-timeline');
   }, 240_000);
@@ -138,10 +146,14 @@ describe('the support walk in a browser', () => {
     await page.keyboard.type(key);
     expect(await box.inputValue()).toBe(key);
     await page.keyboard.press('Enter');
-    // One hit opens the transaction; several list them.
-    await page.waitForURL((u) => u.pathname.startsWith('/transactions/') || u.pathname === '/search');
-    if (new URL(page.url()).pathname === '/search')
-      await page.getByRole('link', { name: key }).first().click();
+    // One hit opens the transaction (the search page redirects); several are listed.
+    const steps = page.getByRole('list', { name: 'Steps' });
+    const results = page.getByRole('table', { name: 'Transactions' });
+    await steps.or(results).first().waitFor({ timeout: 30_000 });
+    if (await results.isVisible()) {
+      await shoot(page, 'search-results');
+      await results.getByRole('link', { name: key }).first().click();
+    }
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     expect(await page.locator('h1').first().textContent()).toContain(key);
     await shoot(page, 'search');
