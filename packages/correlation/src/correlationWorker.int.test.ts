@@ -139,10 +139,10 @@ describe('the correlation worker on real chDB', () => {
     await ingest(event('release', 200, 'MO/7'));
     await worker.sweepOnce();
     expect((await status('MO/7'))?.status).toBe('in_progress');
-    now = T0 + 205.5 * MIN; // deadline 5m + skew 1m not yet passed
+    now = T0 + 204.9 * MIN; // the 5m deadline has not passed
     await worker.sweepOnce();
     expect((await status('MO/7'))?.status).toBe('in_progress');
-    now = T0 + 206.1 * MIN;
+    now = T0 + 205.1 * MIN;
     const stats = await worker.sweepOnce();
     expect(stats.due).toBe(1);
     expect((await status('MO/7'))?.status).toBe('missing');

@@ -11,7 +11,7 @@ import type { BadOutcome, StepObservation } from './observations.ts';
 
 /** Options of the status rules. */
 export interface EvaluateOptions {
-  /** How far clocks of different systems may disagree: a deadline counts as missed only beyond it. */
+  /** How far clocks of different systems may disagree: a step stamped late by less is on time. */
   clockSkew: number;
   /** Build the step timeline (default true); the sweep, which stores only the summary, skips it. */
   steps?: boolean;
@@ -58,7 +58,7 @@ export interface TransactionEvaluation {
   errorCategory: string | null;
   /** The earliest deadline still running. */
   nextDeadlineAt: number | null;
-  /** When the status may change without new events (a running deadline plus the clock skew). */
+  /** When the status may change without new events: just after the earliest running deadline. */
   nextCheckAt: number | null;
   stepsDone: number;
   stepsTotal: number;
@@ -255,7 +255,9 @@ export function evaluateTransaction(
       deadlines.push({ deadline: d, withinMs, due, kind: lateBy > skew ? 'late' : 'met', lateBy });
     } else if (to.def.optional) {
       continue;
-    } else if (now > due + skew) {
+    } else if (now > due) {
+      // Linewatch's own clock against the deadline: flagged as soon as it passes. If the step then
+      // arrives stamped within the tolerance, the transaction is on time after all.
       deadlines.push({ deadline: d, withinMs, due, kind: 'missing', lateBy: now - due });
     } else {
       deadlines.push({ deadline: d, withinMs, due, kind: 'running', lateBy: 0 });
@@ -403,7 +405,7 @@ export function evaluateTransaction(
     problemStep,
     errorCategory,
     nextDeadlineAt: nextDeadline ? nextDeadline.due : null,
-    nextCheckAt: nextDeadline ? nextDeadline.due + skew + 1 : null,
+    nextCheckAt: nextDeadline ? nextDeadline.due + 1 : null,
     stepsDone,
     stepsTotal: required.length,
     linkedKeys,
