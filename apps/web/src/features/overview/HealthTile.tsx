@@ -36,7 +36,9 @@ export function HealthTile({ row, window }: { row: FlowHealthRow; window: string
       aria-label={label}
       data-health={health}
     >
-      <div className="pct">{row.volume === 0 ? 'idle' : formatRatio(row.onTimeRatio)}</div>
+      <div className="pct">
+        {row.volume === 0 ? 'idle' : row.onTimeRatio === null ? 'open' : formatRatio(row.onTimeRatio)}
+      </div>
       <div className="detail">
         {problems.length
           ? problems.join(' · ')

@@ -19,7 +19,8 @@ export function StepTimeline({
     <>
       <div className="small muted" style={{ marginBottom: '0.4rem' }}>
         Axis: {formatTime(new Date(start).toISOString())} → {formatTime(new Date(end).toISOString())} (
-        {formatMs(end - start)}). Bars mark when each step happened; the amber line is its deadline.
+        {formatMs(end - start)}). Blue marks when a step happened, red its last failed attempt, amber its
+        deadline (dashed at the right edge while it is still ahead).
       </div>
       <ol className="timeline" aria-label="Steps">
         {steps.map((s, i) => {

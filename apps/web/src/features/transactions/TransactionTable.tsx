@@ -30,7 +30,7 @@ export function TransactionTable({
             <th className="num">Late by</th>
             {!compact && <th className="num">End to end</th>}
             {!compact && <th className="num">Steps</th>}
-            <th className="num">Started</th>
+            {!compact && <th className="num">Started</th>}
           </tr>
         </thead>
         <tbody>
@@ -53,9 +53,11 @@ export function TransactionTable({
                   {t.stepsDone}/{t.stepsTotal}
                 </td>
               )}
-              <td className="num nowrap" title={t.startedAt}>
-                {formatAgo(t.startedAt)}
-              </td>
+              {!compact && (
+                <td className="num nowrap" title={t.startedAt}>
+                  {formatAgo(t.startedAt)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
