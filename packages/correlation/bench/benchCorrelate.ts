@@ -139,9 +139,12 @@ try {
   // Final: every status derived, shown by a sweep that began after the last insert and found nothing
   // new; the statuses were final when the last sweep that did find work ended.
   let doneAt = workerStart;
+  const working: string[] = [];
   const final = await until(
     () => {
       const last = worker.last;
+      if (last && last.stats.batches > 0 && !working.includes(JSON.stringify(last)))
+        working.push(JSON.stringify(last));
       if (!last || last.stats.kind !== 'sweep' || last.startedAt < ingestEnd) return false;
       if (last.stats.batches > 0) doneAt = Math.max(doneAt, last.at);
       return last.stats.batches === 0;
@@ -150,6 +153,14 @@ try {
     20,
   );
   const correlateCpu = process.cpuUsage(cpu1);
+  for (const w of working) {
+    const { stats } = JSON.parse(w) as {
+      stats: { kind: string; candidates: number; written: number; ms: number; phases?: object };
+    };
+    out(
+      `  ${stats.kind}: ${stats.candidates} transactions derived, ${stats.written} written in ${(stats.ms / 1000).toFixed(1)} s; phases (ms) ${JSON.stringify(stats.phases ?? {})}`,
+    );
+  }
   const cpuS = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
   out(
     `CPU seconds of this process (engine threads included): ingest ${cpuS(ingestCpu)}, correlation ${cpuS(correlateCpu)}; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`,
