@@ -1,6 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { sql, type Store } from '@linewatch/store';
 import type { SealedSegment } from './spool.ts';
 
@@ -22,15 +20,8 @@ export async function insertSegment(store: Store, seg: SealedSegment): Promise<v
     );
     return;
   }
-  // A server deduplicates a replayed segment by the hash of its blocks (Replicated tables, or the
-  // window of m101): the same file streamed again forms the same blocks.
-  // @clickhouse/client takes JSONEachRow only as objects (a byte stream is refused: "expected Readable
-  // Stream with enabled object mode"), so the lines are parsed on the way; the embedded path above
-  // is the one without per-row JavaScript.
-  await store.insertRaw(seg.table, 'JSONEachRow', Readable.from(parseLines(seg.dataPath)));
-}
-
-async function* parseLines(path: string): AsyncGenerator<unknown> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as unknown;
+  // A server reads the file's bytes as they are, with the same deduplication token.
+  await store.insertRaw(seg.table, 'JSONEachRow', createReadStream(seg.dataPath), {
+    deduplicationToken: seg.name,
+  });
 }

@@ -1,4 +1,4 @@
-export { openStore, type QueryOptions, type Store } from './store.ts';
+export { openStore, type InsertOptions, type QueryOptions, type Store } from './store.ts';
 export {
   sql,
   isSqlQuery,

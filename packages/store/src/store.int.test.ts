@@ -94,6 +94,20 @@ describe('embedded store', () => {
     expect(rows.map((r) => r.id)).toEqual(['r1', 'r2', 'r3']);
   });
 
+  it('drops a repeated insert that carries the same deduplication token, and only that one', async () => {
+    const body = `${JSON.stringify({ id: 'd1', time: '2026-11-27T10:00:00Z', flow: 'f', step: 's', key: 'DEDUP', system: 'mes', plant: 'P01', source: 'api' })}\n`;
+    await store.insertRaw('business_events', 'JSONEachRow', body, { deduplicationToken: 'segment-000001' });
+    await store.insertRaw('business_events', 'JSONEachRow', body, { deduplicationToken: 'segment-000001' });
+    await store.insertRaw('business_events', 'JSONEachRow', body, { deduplicationToken: 'segment-000002' });
+    const [row] = await store.query<{ n: number }>(
+      sql`SELECT count() AS n FROM ${store.table('business_events')} WHERE key = ${'DEDUP'}`,
+    );
+    expect(row?.n).toBe(2);
+    await expect(
+      store.insertRaw('business_events', 'JSONEachRow', body, { deduplicationToken: "x' OR 1" }),
+    ).rejects.toThrow(/invalid deduplication token/);
+  });
+
   it('bounds a runaway query by the engine-side execution limit', async () => {
     await expect(
       store.query(sql`SELECT count() FROM numbers(100000000000) WHERE cityHash64(number) % 7 = 3`, {

@@ -9,6 +9,15 @@ import { StoreError, StoreLockedError } from './errors.ts';
 type ChdbModule = typeof import('chdb'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- type of a lazily imported optional module
 type ChdbConnectionModule = typeof import('chdb/connection'); // eslint-disable-line @typescript-eslint/consistent-type-imports -- same
 
+/** Options for an insert of encoded text. */
+export interface InsertOptions {
+  /**
+   * Makes a repeated insert of the same data a no-op (tables need a deduplication window, or to be
+   * Replicated). Letters, digits, `.`, `_`, `-` only; it is written into the statement's SETTINGS.
+   */
+  deduplicationToken?: string;
+}
+
 /** Options for a single read. */
 export interface QueryOptions {
   /** Engine-side bound in seconds (chDB ignores client timeouts: CHDB-NOTES trap 6). */
@@ -38,7 +47,12 @@ export interface Store {
    * Inserts text already encoded in `format` (JSONEachRow, TSV, CSV …): a string, Buffer or stream.
    * The bytes are handed to the engine as they are, with no per-row work in JavaScript.
    */
-  insertRaw(table: string, format: string, body: string | Buffer | Readable): Promise<void>;
+  insertRaw(
+    table: string,
+    format: string,
+    body: string | Buffer | Readable,
+    options?: InsertOptions,
+  ): Promise<void>;
   /** Embedded only: the engine reads a file on this machine directly (`INSERT … SELECT FROM file()`). */
   insertFile(table: string, path: string, format: string): Promise<void>;
   ping(): Promise<boolean>;
@@ -214,9 +228,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
         throw mapError(e, `insert into ${table} failed`);
       }
     },
-    async insertRaw(table, format, body) {
+    async insertRaw(table, format, body, options) {
       sql.id(table);
       sql.id(format);
+      const token = options?.deduplicationToken;
+      if (token !== undefined && !/^[\w.-]{1,200}$/.test(token))
+        throw new StoreError(`invalid deduplication token ${JSON.stringify(token)}`, false);
+      // Settings go in the statement, never per call (CHDB-NOTES trap 1: they would stick to the connection).
+      const insert = `INSERT INTO ${database}.${table}${token ? ` SETTINGS insert_deduplication_token = '${token}'` : ''} FORMAT ${format}`;
       try {
         if (config.mode === 'embedded') {
           // The chDB connection appends the body to the statement text (CHDB-NOTES trap 8), so text formats only.
@@ -226,11 +245,17 @@ export async function openStore(config: StoreConfig): Promise<Store> {
               : Buffer.isBuffer(body)
                 ? body.toString('utf8')
                 : await streamToString(body);
-          await writer.command({ query: `INSERT INTO ${database}.${table} FORMAT ${format}\n${text}` });
+          await writer.command({ query: `${insert}\n${text}` });
         } else {
-          // The client takes rows or a stream; encoded text goes in as a one-chunk stream.
+          // The bytes go to the server as the request body, as they are: client.insert would only take
+          // JSON formats as objects (re-encoded row by row in JavaScript).
           const values = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([body]) : body;
-          await writer.insert({ table: `${database}.${table}`, values, format: format as never });
+          const result = await writer.exec({ query: insert, values });
+          result.stream.resume();
+          await new Promise<void>((done, fail) => {
+            result.stream.once('end', done);
+            result.stream.once('error', fail);
+          });
         }
       } catch (e) {
         throw mapError(e, `insert into ${table} failed`);
