@@ -53,7 +53,9 @@ describe('the load mode', () => {
       expect(r.spansFailed).toBe(0);
       expect(r.spansExported).toBe(r.spansMade);
       // Paced: never ahead of the asked rate (how near it gets depends on the CPU left on a shared machine).
-      expect(r.spansMade).toBeLessThanOrEqual(6_000);
+      // A transaction's spans go out together and one step may be several spans (client and server),
+      // so the run may end a few spans past its total, never a transaction's worth.
+      expect(r.spansMade).toBeLessThanOrEqual(6_000 + 20);
       expect(r.spansMade).toBeGreaterThan(100);
       expect(await collector.pipeline.flush(30_000)).toBe(true);
       const [row] = await store.query<{ spans: number; services: number; biz: number }>(

@@ -65,21 +65,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const started = Date.now();
   const cpuStart = process.cpuUsage();
+  const total = (options.rate * options.durationMs) / 1000;
+  let full = false;
   let lastProgress = started;
   for (;;) {
     const now = Date.now();
     const elapsed = now - started;
     if (elapsed >= options.durationMs) break;
-    const due = Math.min(
-      (options.rate * (elapsed + SLICE_MS)) / 1000,
-      (options.rate * options.durationMs) / 1000,
-    );
+    if (full) break;
+    const due = Math.min((options.rate * (elapsed + SLICE_MS)) / 1000, total);
     // Work in short slices so the exporters' sockets and timers keep running between them.
     const sliceEnd = performance.now() + SLICE_MS / 2;
     while (emitter.count < due && performance.now() < sliceEnd) {
       const next = transactions.next();
       if (next.done) break;
       const r = next.value;
+      // A transaction's spans go out together: stop before one would overshoot the run's total.
+      if (emitter.count + r.emissions.length > total) {
+        full = true;
+        break;
+      }
       const txn = `${r.planned.flow}|${r.planned.key}`;
       r.emissions.forEach((e, i) => emitter.emit({ txn, emission: e, last: i === r.emissions.length - 1 }));
     }
