@@ -37,7 +37,7 @@ const quiet: CorrelationLogger = {
   info: () => {},
   warn: () => {},
   debug: () => {},
-  error: (o, m) => out(`error: ${m ?? ''} ${JSON.stringify(o)}`),
+  error: (o, m) => out(`error: ${m ?? ''} ${(o as { err?: Error }).err?.message ?? JSON.stringify(o)}`),
 };
 
 function p95(samples: number[]): number {
