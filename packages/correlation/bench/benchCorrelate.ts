@@ -140,9 +140,11 @@ try {
   // new; the statuses were final when the last sweep that did find work ended.
   let doneAt = workerStart;
   const working: string[] = [];
+  let repairMs: number | undefined;
   const final = await until(
     () => {
       const last = worker.last;
+      if (last?.stats.kind === 'repair') repairMs ??= last.at - last.startedAt;
       if (last && last.stats.batches > 0 && !working.includes(JSON.stringify(last)))
         working.push(JSON.stringify(last));
       if (!last || last.stats.kind !== 'sweep' || last.startedAt < ingestEnd) return false;
@@ -153,6 +155,7 @@ try {
     20,
   );
   const correlateCpu = process.cpuUsage(cpu1);
+  if (repairMs !== undefined) out(`  repair check at start: ${(repairMs / 1000).toFixed(1)} s`);
   for (const w of working) {
     const { stats } = JSON.parse(w) as {
       stats: { kind: string; candidates: number; written: number; ms: number; phases?: object };

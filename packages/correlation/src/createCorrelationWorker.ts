@@ -255,13 +255,17 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
     if (stopped) return;
     timer = setTimeout(() => {
       const began = Date.now();
-      const work = repaired ? worker.sweepOnce() : worker.repair();
+      const repairing = !repaired;
+      const work = repairing ? worker.repair() : worker.sweepOnce();
       work
         .then((stats) => {
           if (stats.written || stats.removed || stats.unmatched) logger.debug({ ...stats }, 'sweep');
         })
         .catch((err: unknown) => logger.error({ err }, 'correlation sweep failed; retrying next interval'))
-        .finally(() => schedule(Math.max(0, sweepInterval - (Date.now() - began))));
+        // The first sweep follows the repair at once: what arrived while the worker was down waits for it.
+        .finally(() =>
+          schedule(repairing && repaired ? 0 : Math.max(0, sweepInterval - (Date.now() - began))),
+        );
     }, delay);
   }
 
