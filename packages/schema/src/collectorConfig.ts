@@ -189,11 +189,19 @@ export const CollectorConfigSchema = z.object({
     .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4317) })
     .prefault({}),
   /** Largest accepted request body (after decompression). */
-  maxBodyBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
   spool: z
     .object({
       dir: z.string().optional(),
-      maxBytes: z.number().int().positive().default(2 * 1024 ** 3),
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(2 * 1024 ** 3),
     })
     .prefault({}),
   batch: z
