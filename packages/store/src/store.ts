@@ -221,7 +221,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       try {
         await writer.insert({
           table: `${database}.${table}`,
-          values: rows as object[],
+          values: rows,
           format: 'JSONEachRow',
         });
       } catch (e) {
