@@ -36,7 +36,15 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const flows = loadFlows('flows').flows.map((f) => toSimFlow(f.flow));
 const base = `lwe2e${randomBytes(4).toString('hex')}`;
-const start = Math.floor((Date.now() - 3 * HOUR) / MIN) * MIN;
+// A fixed point of the plant rhythm (a Tuesday to Thursday at 10:00 UTC, day shift, in the past
+// week), so the simulated hour's volume, and which transactions each scenario hits, do not depend
+// on when the test runs (at night the estate is quiet and a scenario window may catch nothing).
+const start = (() => {
+  const d = new Date(Date.now() - 27 * HOUR);
+  while (![2, 3, 4].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() - 1);
+  d.setUTCHours(10, 0, 0, 0);
+  return d.getTime();
+})();
 const skew = 120_000;
 
 let lw: RunningLinewatch;
