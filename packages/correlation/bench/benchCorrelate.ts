@@ -20,7 +20,7 @@ import {
   getTransactionDetail,
   type CorrelationLogger,
 } from '../src/index.ts';
-import { benchFlow, generateWorkload, makeRandom } from './benchWorkload.ts';
+import { benchFlow, generateWorkload, makeRandom, probeFlow } from './benchWorkload.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,7 +93,7 @@ const clockSkew = 10_000;
 const correlation = CorrelationConfigSchema.parse({ clockSkew, repairWindow: '1h' });
 try {
   await migrate(store, RetentionConfigSchema.parse({}));
-  const flows = FlowRegistry.fromFlows([benchFlow]);
+  const flows = FlowRegistry.fromFlows([benchFlow, probeFlow]);
   const worker = createCorrelationWorker({
     store,
     flows,
@@ -213,15 +213,15 @@ try {
   );
   out(`p95 flow health: ${p95(healthMs).toFixed(0)} ms over ${healthMs.length} requests (goal ≤ 150 ms)`);
 
-  // Missing detection: transactions whose first deadline ends a few seconds from now, never continued.
+  // Missing detection: transactions started live (event time = now) whose next step never comes.
   const probes = 20;
-  const within = benchFlow.deadlines[0]?.within as number;
-  const probeStart = Date.now() - within + 3_000;
+  const within = probeFlow.deadlines[0]?.within as number;
+  const probeStart = Date.now();
   const probeEvents = Array.from({ length: probes }, (_, i) => ({
     id: `probe-${i}`,
     time: new Date(probeStart + i * 50).toISOString(),
-    flow: benchFlow.id,
-    step: 'mo_released',
+    flow: probeFlow.id,
+    step: 'probe_sent',
     key: `PROBE/${i}`,
     system: 'odoo',
     plant: 'P01',

@@ -24,6 +24,23 @@ export const benchFlow: Flow = FlowSchema.parse({
   slo: { onTimeTarget: 0.98 },
 });
 
+/**
+ * The missing-step probe's flow: a 20 s deadline, so the bench can start transactions live (event
+ * time = now, as a connector sends them) and wait for the deadline to pass without their next step.
+ */
+export const probeFlow: Flow = FlowSchema.parse({
+  id: 'bench_probe',
+  name: 'Bench probe',
+  owner: 'bench',
+  criticality: 'informational',
+  key: 'probe',
+  steps: [
+    { id: 'probe_sent', system: 'odoo' },
+    { id: 'probe_received', system: 'mes' },
+  ],
+  deadlines: [{ from: 'probe_sent', to: 'probe_received', within: '20s' }],
+});
+
 const MIN = 60_000;
 
 /** A deterministic generator (xorshift32), so runs are comparable. */

@@ -39,7 +39,10 @@ export interface CorrelateScope {
 }
 
 export interface CorrelateOptions {
+  /** When the rows are derived (their updated_at). */
   now: number;
+  /** The time deadlines are judged at (default `now`; the sweep passes its data clock, dataClock.ts). */
+  evaluateAt?: number;
   clockSkew: number;
   /** Transactions derived per round trip (bounds memory: ≈ 1.5 KB each); default 50,000. */
   chunkSize?: number;
@@ -303,6 +306,7 @@ export async function correlate(
 ): Promise<CorrelateStats> {
   const started = Date.now();
   const { now, clockSkew } = options;
+  const evaluateAt = options.evaluateAt ?? now;
   const version = options.version ?? now;
   const chunkSize = options.chunkSize ?? 50_000;
   const p = flowParams(snapshot);
@@ -376,7 +380,7 @@ export async function correlate(
         flow,
         ref.key,
         members.map((m) => m.observation),
-        now,
+        evaluateAt,
         { clockSkew, steps: false },
       );
       const unknown = e.unknownSteps.length ? new Set(e.unknownSteps) : undefined;

@@ -10,6 +10,8 @@ import { makeFlow, MIN, T0 } from './testing/builders.ts';
 // From stored events to transactions on real chDB: the worker's sweep, with time injected.
 
 const FLOW = 'production_confirmation';
+/** correlation.ingestLagHold: how long a replayed batch's lag holds deadlines back (the default). */
+const HOLD = 30_000;
 const silent: CorrelationLogger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
 
@@ -187,7 +189,11 @@ describe('the correlation worker on real chDB', () => {
       event('bogus', 3, 'MO/10'),
       event('start', 1, 'X-3'),
     );
-    await worker.sweepOnce();
+    // These events are 3 hours old: a late batch, so deadlines wait for the hold before they count.
+    expect((await worker.sweepOnce()).lagMs).toBeGreaterThan(200 * MIN);
+    expect((await status('MO/10'))?.status).toBe('in_progress');
+    now += HOLD + 1;
+    expect((await worker.sweepOnce()).lagMs).toBe(0);
     expect((await status('MO/10'))?.status).toBe('missing');
     expect(await unmatched('X-1')).toEqual([
       { step: 'confirm', reason: 'unknown_flow', flow: 'no_such_flow' },
@@ -228,12 +234,57 @@ describe('the correlation worker on real chDB', () => {
     ).toBeUndefined();
   });
 
+  it('judges deadlines at the replay position while a backlog replays, then at its own clock', async () => {
+    // A collector spool (or the demo's backfill) replays an hour-old backlog in order, seconds apart.
+    now = T0 + 300 * MIN;
+    await ingest(event('release', 240, 'MO/20'), event('release', 240, 'MO/21'));
+    expect((await worker.sweepOnce()).lagMs).toBe(60 * MIN);
+    expect((await status('MO/21'))?.status).toBe('in_progress');
+    now += 5_000;
+    await ingest(event('start', 243, 'MO/20'), event('start', 244, 'MO/22'));
+    await worker.sweepOnce();
+    // The replay stands at minute 244: MO/21's start is due at 245, so it is not missing yet.
+    expect((await status('MO/21'))?.status).toBe('in_progress');
+    const detail = await getTransactionDetail(
+      store,
+      flows.snapshot(),
+      { flow: FLOW, key: 'MO/21' },
+      { now, clockSkew: MIN },
+    );
+    expect(detail?.transaction.status).toBe('in_progress');
+    // The replay ends; once the lag lapses, the clock is Linewatch's own and MO/21 is missing.
+    now += HOLD + 1;
+    const lapsed = await worker.sweepOnce();
+    expect(lapsed.lagMs).toBe(0);
+    expect((await status('MO/21'))?.status).toBe('missing');
+    const after = await getTransactionDetail(
+      store,
+      flows.snapshot(),
+      { flow: FLOW, key: 'MO/21' },
+      { now, clockSkew: MIN },
+    );
+    expect(after?.transaction.status).toBe('missing');
+  });
+
+  it('follows the freshest data: one late sender among live ones holds nothing back', async () => {
+    now = T0 + 400 * MIN;
+    await ingest(event('release', 399.9, 'MO/30'));
+    await ingest(event('release', 300, 'MO/31'));
+    const stats = await worker.sweepOnce();
+    expect(stats.lagMs).toBe(0.1 * MIN);
+    expect((await status('MO/31'))?.status).toBe('missing');
+    expect((await status('MO/30'))?.status).toBe('in_progress');
+  });
+
   it('repairs derived state lost between an insert and its views, and a new worker does not redo finished work', async () => {
+    now += HOLD + 1;
+    await worker.sweepOnce();
+    // Live events (minutes before now), so the restarted worker judges at the same time as this one.
     await ingest(
-      event('release', 0, 'MO/11'),
-      event('start', 3, 'MO/11'),
-      event('confirm', 20, 'MO/11'),
-      event('post', 25, 'MO/11'),
+      event('release', 380, 'MO/11'),
+      event('start', 383, 'MO/11'),
+      event('confirm', 395, 'MO/11'),
+      event('post', 399, 'MO/11'),
     );
     // Simulate a crash between the source insert and its views: the batch is in business_events only.
     await store.command(sql`DELETE FROM ${store.table('correlation_steps')} WHERE key = 'MO/11'`);

@@ -2,6 +2,7 @@ import type { CorrelationConfig } from '@linewatch/schema';
 import { sql, type SqlQuery, type Store } from '@linewatch/store';
 import { msTime } from './sqlValues.ts';
 import { correlate, type CorrelateScope, type CorrelateStats } from './correlate.ts';
+import { evaluationTime, readSweepState, SWEEP_STATE, type DataClock, type SweepState } from './dataClock.ts';
 import type { FlowRegistry } from './flowRegistry.ts';
 import type { CorrelationLogger } from './logger.ts';
 
@@ -32,6 +33,8 @@ export interface SweepStats extends CorrelateStats {
   batches: number;
   /** Transactions whose deadline check was due. */
   due: number;
+  /** How far behind the clock deadlines were judged at (the lag of the newest data, dataClock.ts). */
+  lagMs: number;
 }
 
 /** The correlation worker: a Component for `linewatch start` (worker role) plus `sweepOnce` for tests. */
@@ -53,8 +56,6 @@ interface Bucket {
   n: number;
 }
 
-const STATE_NAME = 'sweep';
-
 /**
  * Creates the correlation worker. `start()` repairs the recent window in the background and then
  * sweeps every `correlation.sweepInterval`; `stop()` waits for the sweep in progress.
@@ -62,10 +63,11 @@ const STATE_NAME = 'sweep';
  */
 export function createCorrelationWorker(options: CorrelationWorkerOptions): CorrelationWorker {
   const { store, flows, logger, now } = options;
-  const { clockSkew, sweepInterval, repairWindow } = options.config.correlation;
+  const { clockSkew, sweepInterval, repairWindow, ingestLagHold: lagHold } = options.config.correlation;
   const overlap = options.overlapMs ?? 60_000;
   const seen = { steps: new Map<number, number>(), links: new Map<number, number>() };
   let watermark: number | undefined;
+  let clock: DataClock | undefined;
   let version = 0;
   let running: Promise<SweepStats> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -76,18 +78,19 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
 
   const nextVersion = (at: number) => (version = Math.max(version + 1, at));
 
-  async function loadWatermark(): Promise<number> {
-    const rows = await store.query<{ value: string }>(
-      sql`SELECT value FROM ${store.table('correlation_state')} FINAL WHERE name = ${STATE_NAME}`,
-    );
-    const parsed = rows[0] ? (JSON.parse(rows[0].value) as { watermark?: number }) : {};
-    return parsed.watermark ?? 0;
+  async function saveState(at: number): Promise<void> {
+    const state: SweepState = { watermark, clock };
+    await store.insert('correlation_state', [
+      { name: SWEEP_STATE, value: JSON.stringify(state), updated_at: new Date(at).toISOString() },
+    ]);
   }
 
-  async function saveWatermark(at: number): Promise<void> {
-    await store.insert('correlation_state', [
-      { name: STATE_NAME, value: JSON.stringify({ watermark }), updated_at: new Date(at).toISOString() },
-    ]);
+  /** The newest event time (epoch ms) among the derived rows of the given insert batches. */
+  async function newestEventTime(ts: number[]): Promise<number | undefined> {
+    const [row] = await store.query<{ newest: number | null }>(sql`
+      SELECT toUnixTimestamp64Milli(max(last_time)) AS newest FROM ${store.table('correlation_steps')}
+      WHERE ${inBuckets(ts)}`);
+    return row?.newest === null || row?.newest === undefined ? undefined : Number(row.newest);
   }
 
   async function buckets(table: 'correlation_steps' | 'correlation_links', since: number): Promise<Bucket[]> {
@@ -127,7 +130,11 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
 
   async function sweep(): Promise<SweepStats> {
     const at = now();
-    watermark ??= await loadWatermark();
+    if (watermark === undefined) {
+      const state = await readSweepState(store);
+      watermark = state.watermark ?? 0;
+      clock = state.clock;
+    }
     const since = watermark - overlap;
     const [stepRows, linkRows] = await Promise.all([
       buckets('correlation_steps', since),
@@ -135,19 +142,26 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
     ]);
     const stepTs = changed(seen.steps, stepRows);
     const linkTs = changed(seen.links, linkRows);
+    // Batches newer than the last sweep's are what arrived since: their newest event says how far
+    // behind the data is (dataClock.ts). Older changed batches are merges or late commits.
+    const arrived = stepTs.filter((t) => t > (watermark as number));
+    const newest = arrived.length ? await newestEventTime(arrived) : undefined;
+    if (newest !== undefined) clock = { lagMs: Math.max(0, at - newest), until: at + lagHold };
+    const judgeAt = evaluationTime(at, clock);
     const [dueRow] = await store.query<{ due: number }>(
-      sql`SELECT count() AS due FROM (${dueTransactions(at)})`,
+      sql`SELECT count() AS due FROM (${dueTransactions(judgeAt)})`,
     );
     const due = Number(dueRow?.due ?? 0);
     const scope: CorrelateScope = {
       groups: stepTs.length ? inBuckets(stepTs) : undefined,
       links: linkTs.length ? inBuckets(linkTs) : undefined,
-      transactions: due > 0 ? dueTransactions(at) : undefined,
+      transactions: due > 0 ? dueTransactions(judgeAt) : undefined,
     };
     const stats =
       scope.groups || scope.links || scope.transactions
         ? await correlate(store, flows.snapshot(), scope, {
             now: at,
+            evaluateAt: judgeAt,
             clockSkew,
             version: nextVersion(at),
             logger,
@@ -159,9 +173,9 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
       for (const t of map.keys()) if (t <= top - overlap) map.delete(t);
     if (top > watermark) {
       watermark = top;
-      await saveWatermark(at);
+      await saveState(at);
     }
-    return { ...stats, kind: 'sweep', batches: stepTs.length + linkTs.length, due };
+    return { ...stats, kind: 'sweep', batches: stepTs.length + linkTs.length, due, lagMs: at - judgeAt };
   }
 
   /** Insert batches (ingested_at, epoch ms) of `table` since `sinceMs`, optionally only rows matching `where`. */
@@ -208,7 +222,13 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
           store,
           flows.snapshot(),
           { groups: inBuckets(lost), links: inBuckets(lost) },
-          { now: at, clockSkew, version: nextVersion(at), logger },
+          {
+            now: at,
+            evaluateAt: evaluationTime(at, (await readSweepState(store)).clock),
+            clockSkew,
+            version: nextVersion(at),
+            logger,
+          },
         )
       : { candidates: 0, evaluated: 0, written: 0, removed: 0, unmatched: 0, cleared: 0, ms: 0 };
     repaired = true;
@@ -225,7 +245,7 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
         ? 'correlation repaired insert batches its views had lost'
         : 'correlation checked the recent window: nothing lost',
     );
-    return { ...stats, kind: 'repair', batches: lost.length, due: 0 };
+    return { ...stats, kind: 'repair', batches: lost.length, due: 0, lagMs: 0 };
   }
 
   function exclusive(work: () => Promise<SweepStats>): Promise<SweepStats> {

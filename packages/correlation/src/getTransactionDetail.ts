@@ -14,6 +14,7 @@ import {
   type TransactionRef,
 } from './loadTransactionData.ts';
 import type { FlowSnapshot } from './flowRegistry.ts';
+import { evaluationNow } from './dataClock.ts';
 import { summaryFromEvaluation } from './transactionSummary.ts';
 
 const MAX_EVENTS = 1000;
@@ -145,9 +146,12 @@ export async function getTransactionDetail(
 ): Promise<TransactionDetail | undefined> {
   const flow = snapshot.flows.get(ref.flow);
   if (!flow) return undefined;
-  let loaded = await load(store, snapshot, flow, ref.key, options);
+  // Judged at the sweep's data clock (dataClock.ts), read alongside the transaction's data.
+  const at = evaluationNow(store, options.now);
+  const evaluate = { at, clockSkew: options.clockSkew };
+  let loaded = await load(store, snapshot, flow, ref.key, evaluate);
   // A linked key: show the transaction it belongs to.
-  if (loaded && 'target' in loaded) loaded = await load(store, snapshot, flow, loaded.target, options);
+  if (loaded && 'target' in loaded) loaded = await load(store, snapshot, flow, loaded.target, evaluate);
   if (!loaded || 'target' in loaded) return undefined;
   const { evaluation, stored } = loaded;
   if (options.plants?.length && !options.plants.includes(evaluation.plant)) return undefined;
@@ -192,14 +196,14 @@ async function load(
   snapshot: FlowSnapshot,
   flow: Flow,
   key: string,
-  options: { now: number; clockSkew: number },
+  options: { at: Promise<number>; clockSkew: number },
 ): Promise<{ evaluation: TransactionEvaluation; stored: StoredEvent[] } | { target: string } | undefined> {
   const p = flowParams(snapshot);
   const links = store.table('correlation_links');
   const aliases = sql`SELECT alias FROM ${links} WHERE target = ${key} AND name = ${flow.key}`;
   const keys = sql`SELECT ${key} UNION ALL ${aliases}`;
   const stepIds = flow.steps.map((s) => s.id);
-  const [resolved, byKey, stored] = await Promise.all([
+  const [resolved, byKey, stored, at] = await Promise.all([
     store.query<LinkRow>(sql`
       SELECT alias, CAST(name, 'String') AS name, min(target) AS target FROM ${links}
       WHERE (alias = ${key} OR alias IN (${aliases})) AND name = ${flow.key} GROUP BY alias, name`),
@@ -215,6 +219,7 @@ async function load(
       ORDER BY time, id
       LIMIT 1 BY id
       LIMIT ${MAX_EVENTS + 1}`),
+    options.at,
   ]);
   const towards = resolved
     .filter((l) => l.alias !== key)
@@ -226,7 +231,7 @@ async function load(
     return target ? { target } : undefined;
   }
   const observations = (members.get(`${flow.id}\u0000${key}`) ?? []).map((m) => m.observation);
-  const evaluation = evaluateTransaction(flow, key, observations, options.now, options);
+  const evaluation = evaluateTransaction(flow, key, observations, at, options);
   if (!evaluation.started) return undefined;
   const memberKeys = new Set([key, ...evaluation.linkedKeys]);
   return { evaluation, stored: stored.filter((e) => memberKeys.has(e.key)) };

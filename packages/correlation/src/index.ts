@@ -122,3 +122,10 @@ export { listUnmatched, type ListUnmatchedOptions } from './listUnmatched.ts';
 export { searchTransactions } from './searchTransactions.ts';
 export { reevaluate } from './reevaluate.ts';
 export { decodeCursor, encodeCursor } from './cursor.ts';
+export {
+  evaluationNow,
+  evaluationTime,
+  readSweepState,
+  type DataClock,
+  type SweepState,
+} from './dataClock.ts';

@@ -1,6 +1,7 @@
 import type { ReevaluateResult } from '@linewatch/schema';
 import { sql, type Store } from '@linewatch/store';
 import { correlate } from './correlate.ts';
+import { evaluationNow } from './dataClock.ts';
 import { UnknownFlowError } from './errors.ts';
 import type { FlowSnapshot } from './flowRegistry.ts';
 import type { CorrelationLogger } from './logger.ts';
@@ -43,7 +44,13 @@ export async function reevaluate(
         SELECT flow, key FROM ${store.table('transactions')} FINAL
         WHERE flow = ${flow.id} AND started_at >= ${from} AND started_at < ${to}`,
     },
-    { now: options.now, clockSkew: options.clockSkew, version: options.now, logger: options.logger },
+    {
+      now: options.now,
+      evaluateAt: await evaluationNow(store, options.now),
+      clockSkew: options.clockSkew,
+      version: options.now,
+      logger: options.logger,
+    },
   );
   return {
     flow: flow.id,

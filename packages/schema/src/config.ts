@@ -73,6 +73,11 @@ export const CorrelationConfigSchema = z.object({
   clockSkew: DurationSchema.default(120_000),
   /** How often the deadline sweep runs. */
   sweepInterval: DurationSchema.default(5_000),
+  /**
+   * While data arrives behind real time (a backlog replayed), deadlines are judged that far behind;
+   * the measured lag lapses after this long without new data.
+   */
+  ingestLagHold: DurationSchema.default(30_000),
   /** At start, recompute transactions whose events arrived within this window (repairs view writes lost to a crash). */
   repairWindow: DurationSchema.default(6 * 3_600_000),
 });
