@@ -95,7 +95,7 @@ export async function flowHealth(
   store: Store,
   snapshot: FlowSnapshot,
   filter: FlowHealthFilter,
-): Promise<FlowHealth> {
+): Promise<Omit<FlowHealth, 'dataLagMs'>> {
   const rows = await store.query<HealthRow>(sql`
     SELECT CAST(flow, 'String') AS flow, CAST(plant, 'String') AS plant, grouping(plant) AS total,
       count() AS volume,

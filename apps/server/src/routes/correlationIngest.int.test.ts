@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CorrelationConfigSchema,
+  FlowHealthSchema,
   FlowSchema,
   TransactionDetailSchema,
   TransactionListSchema,
@@ -134,6 +135,9 @@ describe('from POST /v1/events to the transaction API', () => {
       },
     ]);
     await worker.sweepOnce();
+    // The newest event (minute 20) arrived at minute 30: the overview says how far behind data is.
+    const health = FlowHealthSchema.parse(await (await api.app.request('/api/v1/flow-health')).json());
+    expect(health.dataLagMs).toBe(10 * MIN);
     const waiting = await transaction('MO/00042');
     expect(waiting.body?.transaction).toMatchObject({ status: 'in_progress', linkedKeys: ['WO-1', 'WO-2'] });
     expect(waiting.body?.steps[1]).toMatchObject({
@@ -145,6 +149,8 @@ describe('from POST /v1/events to the transaction API', () => {
     // Past P02's 12h deadline without the third work order: missing, found without any new event.
     now = T0 + 12 * 60 * MIN + 2 * MIN;
     await worker.sweepOnce();
+    const live = FlowHealthSchema.parse(await (await api.app.request('/api/v1/flow-health')).json());
+    expect(live.dataLagMs).toBe(0);
     const list = TransactionListSchema.parse(
       await (await api.app.request('/api/v1/transactions?status=missing')).json(),
     );

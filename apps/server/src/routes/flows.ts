@@ -18,6 +18,7 @@ import {
   CursorError,
   FlowFileError,
   FlowRegistry,
+  evaluationNow,
   flowHealth,
   InvalidTimeRangeError,
   reevaluate,
@@ -149,14 +150,12 @@ export function registerFlowRoutes(router: ScopedRouter, deps: CorrelationRouteD
       const plants = callerPlants(c, q.plant);
       if (q.flow !== undefined && !deps.flows.get(q.flow))
         throw new ApiError(404, 'flow_not_found', `no flow "${q.flow}"`);
-      return c.json(
-        await flowHealth(deps.store, deps.flows.snapshot(), {
-          ...range,
-          flow: q.flow,
-          plant: q.plant,
-          plants,
-        }),
-      );
+      const now = deps.now();
+      const [health, judgedAt] = await Promise.all([
+        flowHealth(deps.store, deps.flows.snapshot(), { ...range, flow: q.flow, plant: q.plant, plants }),
+        evaluationNow(deps.store, now),
+      ]);
+      return c.json({ ...health, dataLagMs: Math.round(now - judgedAt) });
     },
     {
       summary:

@@ -153,6 +153,13 @@ export const FlowHealthSchema = z.object({
   to: isoTime,
   flows: z.array(FlowHealthRowSchema),
   plants: z.array(FlowHealthRowSchema),
+  dataLagMs: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      'How far behind real time the newest data is while a backlog is replayed; deadlines are judged that far back (0 when live)',
+    ),
 });
 export type FlowHealth = z.infer<typeof FlowHealthSchema>;
 

@@ -11,6 +11,7 @@ import { flowRowHealth, worstFirst } from '../../lib/health.ts';
 import { toSearch, useUrlState } from '../../lib/urlState.ts';
 import { ActiveScenarios } from '../demo/ActiveScenarios.tsx';
 import { TransactionTable } from '../transactions/TransactionTable.tsx';
+import { DataLagNotice } from './DataLagNotice.tsx';
 import { HealthTile } from './HealthTile.tsx';
 import { buildMatrix, useEventTrend, useFlowHealth, useProblemTransactions } from './queries.ts';
 
@@ -224,6 +225,7 @@ export default function OverviewPage() {
       >
         {(d) => (
           <>
+            <DataLagNotice lagMs={d.dataLagMs} />
             <Stats rows={d.flows} />
             <div className="grid">
               <section className="card span-8" aria-labelledby="matrix-h">
