@@ -151,22 +151,24 @@ describe('the support walk in a browser', () => {
     await rows.first().waitFor({ timeout: 30_000 });
     await settle();
     await shoot(page, 'transactions');
-    // Open the listed problems (failed first). The list is the sweep's, the detail is evaluated on
-    // request at the same data clock: they agree, or the list catches up within a sweep when a step
-    // arrived in between. The first that still has its problem shows the root cause on its timeline.
-    const failedRow = rows.filter({ has: page.locator('.badge', { hasText: /^failed$/ }) });
-    const candidates = (await failedRow.count()) > 0 ? failedRow : rows;
+    // Open the listed problems, missing first (the outage's: its MES steps never come, so they stay
+    // missing), then failed (a retry may still recover those). The list is the sweep's, the detail is
+    // evaluated on request at the same data clock: they agree, or the list catches up within a sweep
+    // when a step arrived in between. The first that still has its problem shows it on its timeline.
     const hrefs: string[] = [];
-    for (let i = 0; i < Math.min(6, await candidates.count()); i++) {
-      const href = await candidates.nth(i).locator('a').first().getAttribute('href');
-      if (href && /\/transactions\/[^/?]+\/[^/?]+/.test(href)) hrefs.push(href);
+    for (const status of ['missing', 'failed', 'late']) {
+      const listed = rows.filter({ has: page.locator('.badge', { hasText: new RegExp(`^${status}$`) }) });
+      for (let i = 0; i < Math.min(6, await listed.count()); i++) {
+        const href = await listed.nth(i).locator('a').first().getAttribute('href');
+        if (href && /\/transactions\/[^/?]+\/[^/?]+/.test(href)) hrefs.push(href);
+      }
     }
     expect(hrefs.length).toBeGreaterThan(0);
     const problemStep = ['failed', 'missing', 'late', 'retrying', 'duplicate']
       .map((st) => `ol.timeline li[data-state="${st}"]`)
       .join(', ');
     let shown = false;
-    for (const href of hrefs) {
+    for (const href of hrefs.slice(0, 8)) {
       await page.goto(`${base}${href}`);
       await page.getByRole('list', { name: 'Steps' }).waitFor();
       expect(await page.getByTestId('reason').textContent()).not.toBe('');
