@@ -5,7 +5,7 @@ import { createCorrelationWorker, type CorrelationWorker } from './createCorrela
 import { FlowRegistry } from './flowRegistry.ts';
 import { getTransactionDetail } from './getTransactionDetail.ts';
 import type { CorrelationLogger } from './logger.ts';
-import { makeFlow, MIN, T0 } from './testing/builders.ts';
+import { makeEventInput, makeFlow, MIN, T0 } from './testing/builders.ts';
 
 // From stored events to transactions on real chDB: the worker's sweep, with time injected.
 
@@ -13,31 +13,13 @@ const FLOW = 'production_confirmation';
 /** correlation.ingestLagHold: how long a replayed batch's lag holds deadlines back (the default). */
 const HOLD = 30_000;
 const silent: CorrelationLogger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
-const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
 
 let store: TestStore;
 let flows: FlowRegistry;
 let now = T0;
 let worker: CorrelationWorker;
-let seq = 0;
 
-function event(
-  step: string,
-  minutes: number,
-  key: string,
-  extra: Partial<BusinessEventInput> = {},
-): BusinessEventInput {
-  return {
-    id: `ev-${++seq}`,
-    time: at(minutes),
-    flow: FLOW,
-    step,
-    key,
-    system: 'mes',
-    plant: 'P01',
-    ...extra,
-  };
-}
+const event = makeEventInput;
 
 async function ingest(...events: BusinessEventInput[]): Promise<void> {
   await store.insertRaw('business_events', 'JSONEachRow', events.map((e) => JSON.stringify(e)).join('\n'));

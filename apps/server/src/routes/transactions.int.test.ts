@@ -12,10 +12,10 @@ import {
   TransactionDetailSchema,
   TransactionListSchema,
   UnmatchedListSchema,
-  type BusinessEventInput,
 } from '@linewatch/schema';
 import { openTestStore, type TestStore } from '@linewatch/store';
 import { createCorrelationWorker, FlowRegistry, type CorrelationWorker } from '@linewatch/correlation';
+import { makeEventInput } from '@linewatch/correlation/testing';
 import { createHttpApp } from '../app.ts';
 import { createToken, TokenVerifier } from '../auth.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -59,25 +59,8 @@ let flows: FlowRegistry;
 let worker: CorrelationWorker;
 let flowDir: string;
 let app: ReturnType<typeof createHttpApp>;
-let seq = 0;
 
-function event(
-  step: string,
-  minutes: number,
-  key: string,
-  extra: Partial<BusinessEventInput> = {},
-): BusinessEventInput {
-  return {
-    id: `ev-${++seq}`,
-    time: at(minutes),
-    flow: FLOW,
-    step,
-    key,
-    system: 'mes',
-    plant: 'P01',
-    ...extra,
-  };
-}
+const event = makeEventInput;
 
 function span(spanId: string, parent: string, service: string, minutes: number, ms: number) {
   return {

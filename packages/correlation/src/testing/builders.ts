@@ -1,4 +1,4 @@
-import { FlowSchema, type Flow, type FlowInput } from '@linewatch/schema';
+import { FlowSchema, type BusinessEventInput, type Flow, type FlowInput } from '@linewatch/schema';
 import type { CorrelationEvent } from '../observations.ts';
 
 /** A valid flow for tests: release (odoo) → start (mes) → confirm (mes) → post (odoo), 5m/30m/10m deadlines. */
@@ -43,6 +43,29 @@ export function makeEvent(
     system: 'mes',
     plant: 'P01',
     outcome: 'ok',
+    ...overrides,
+  };
+}
+
+let inputSeq = 0;
+/**
+ * A business event as a sender posts it (`POST /v1/events`), `minutes` after T0: a
+ * production_confirmation step from the MES at P01 unless told otherwise.
+ */
+export function makeEventInput(
+  step: string,
+  minutes: number,
+  key: string,
+  overrides: Partial<BusinessEventInput> = {},
+): BusinessEventInput {
+  return {
+    id: `ev-${++inputSeq}`,
+    time: new Date(T0 + minutes * MIN).toISOString(),
+    flow: 'production_confirmation',
+    step,
+    key,
+    system: 'mes',
+    plant: 'P01',
     ...overrides,
   };
 }
