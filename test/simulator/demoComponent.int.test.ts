@@ -1,17 +1,15 @@
 // `linewatch start --demo`: the demo component runs the simulator against the process's own
 // receivers, and the demo panel's routes switch scenarios while it runs.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFlows } from '@linewatch/correlation';
-import { DemoScenarioSchema, DemoStateSchema, LinewatchConfigSchema } from '@linewatch/schema';
-import { demoIngestConfig, toSimFlow } from '@linewatch/simulator';
+import { DemoScenarioSchema, DemoStateSchema } from '@linewatch/schema';
+import { toSimFlow } from '@linewatch/simulator';
 import { sql } from '@linewatch/store';
 import { defaultComponents } from '../../apps/server/src/main.ts';
 import { startLinewatch, type RunningLinewatch } from '../../apps/server/src/runtime.ts';
+import { simulatedPlantConfig } from './support/simulatedPlantConfig.ts';
 
 const flows = loadFlows('flows').flows.map((f) => toSimFlow(f.flow));
 const base = `lwdemo${randomBytes(4).toString('hex')}`;
@@ -29,28 +27,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, ms = 150_000):
 }
 
 beforeAll(async () => {
-  const ingest = demoIngestConfig(flows);
   lw = await startLinewatch({
-    config: LinewatchConfigSchema.parse({
-      server: { port: 0 },
-      store: {
-        dataDir: process.env.LINEWATCH_TEST_DATA_DIR,
-        database: `test_${randomBytes(6).toString('hex')}`,
-        maxMemoryBytes: 3 * 1024 ** 3,
-      },
-      paths: { flows: 'flows', web: join(tmpdir(), 'no-web-build') },
-      collector: {
-        otlpHttp: { port: 0 },
-        otlpGrpc: { port: 0 },
-        decodeWorkers: 1,
-        spool: { dir: mkdtempSync(join(tmpdir(), 'linewatch-demo-spool-')) },
-        odoo: ingest.odoo,
-        mqtt: {
-          ...ingest.mqtt,
-          topics: [{ filter: `${base}/+/events`, kind: 'events' }],
-          clientId: `${base}-collector`,
-        },
-      },
+    config: simulatedPlantConfig(flows, base, {
       // Not live: from now on at x600, so a few real seconds hold an hour of plant traffic.
       demo: { enabled: true, seed: 4, speed: 600, plants: 3 },
     }),

@@ -3,22 +3,13 @@
 // simulator's. Every transaction of the ground truth must reach its predicted status in the API, and
 // every scenario's effects must show (missing, late, failed with the category, duplicates, queues).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFlows } from '@linewatch/correlation';
-import {
-  LinewatchConfigSchema,
-  parseDuration,
-  TransactionListSchema,
-  type TransactionSummary,
-} from '@linewatch/schema';
+import { parseDuration, TransactionListSchema, type TransactionSummary } from '@linewatch/schema';
 import {
   createNetworkSink,
   createSimulator,
-  demoIngestConfig,
   demoTargets,
   SCENARIO_NAMES,
   scheduleScenarios,
@@ -31,6 +22,7 @@ import {
 import { sql } from '@linewatch/store';
 import { defaultComponents } from '../../apps/server/src/main.ts';
 import { startLinewatch, type RunningLinewatch } from '../../apps/server/src/runtime.ts';
+import { simulatedPlantConfig } from './support/simulatedPlantConfig.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -100,27 +92,7 @@ const mismatches = () => {
 };
 
 beforeAll(async () => {
-  const ingest = demoIngestConfig(flows);
-  const config = LinewatchConfigSchema.parse({
-    server: { port: 0 },
-    store: {
-      dataDir: process.env.LINEWATCH_TEST_DATA_DIR,
-      database: `test_${randomBytes(6).toString('hex')}`,
-      maxMemoryBytes: 3 * 1024 ** 3,
-    },
-    paths: { flows: 'flows', web: join(tmpdir(), 'no-web-build') },
-    collector: {
-      otlpHttp: { port: 0 },
-      otlpGrpc: { port: 0 },
-      decodeWorkers: 1,
-      spool: { dir: mkdtempSync(join(tmpdir(), 'linewatch-e2e-spool-')) },
-      odoo: ingest.odoo,
-      mqtt: {
-        ...ingest.mqtt,
-        topics: [{ filter: `${base}/+/events`, kind: 'events' }],
-        clientId: `${base}-collector`,
-      },
-    },
+  const config = simulatedPlantConfig(flows, base, {
     correlation: { clockSkew: skew, sweepInterval: '1s' },
   });
   lw = await startLinewatch({
