@@ -1,6 +1,7 @@
 import { m001Otel } from './m001_otel.ts';
 import { m002BusinessEvents } from './m002_businessEvents.ts';
 import { m101Collector } from './m101_collector.ts';
+import { m102TraceIndexes } from './m102_traceIndexes.ts';
 import { m201Correlation } from './m201_correlation.ts';
 import { m301Dependencies } from './m301_dependencies.ts';
 import type { Migration } from './types.ts';
@@ -10,6 +11,7 @@ export const migrations: readonly Migration[] = [
   m001Otel,
   m002BusinessEvents,
   m101Collector,
+  m102TraceIndexes,
   m201Correlation,
   m301Dependencies,
 ];
