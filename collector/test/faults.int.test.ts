@@ -110,7 +110,8 @@ describe('the collector when the store is unreachable', () => {
   });
 
   it('answers 429 / RESOURCE_EXHAUSTED with a retry delay when the spool is full, and never drops what it acknowledged', async () => {
-    const c = await startTestCollector(deadStore, { spool: { maxBytes: 300_000 }, batch: { maxDelay: 50 } });
+    // One request of 200 spans spools ~135 kB: the first fits, the second would pass the limit.
+    const c = await startTestCollector(deadStore, { spool: { maxBytes: 200_000 }, batch: { maxDelay: 50 } });
     try {
       const body = ProtobufTraceSerializer.serializeRequest(
         makeSpans(200, { service: 'backpressure' }),

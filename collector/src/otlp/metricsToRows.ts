@@ -1,5 +1,6 @@
 import type { IngestTable } from '../pipeline/types.ts';
-import { OtlpItemError, OtlpRequestError } from './errors.ts';
+import { OtlpItemError } from './errors.ts';
+import { forEachScopedItem, type ScopedItemsShape } from './forEachScopedItem.ts';
 import {
   doubleOf,
   encodeAttributes,
@@ -13,17 +14,8 @@ import {
   str,
   uint,
 } from './otlpValues.ts';
-import { resourceContext, scopeContext, type ResourceContext, type ScopeContext } from './resourceContext.ts';
 import { RowsBuilder } from './rowsBuilder.ts';
-import type {
-  BytesLike,
-  Int64Like,
-  OtlpKeyValue,
-  OtlpResource,
-  OtlpScope,
-  RowsResult,
-  TransformContext,
-} from './types.ts';
+import type { BytesLike, Int64Like, OtlpKeyValue, RowsResult, TransformContext } from './types.ts';
 
 interface OtlpExemplar {
   filteredAttributes?: OtlpKeyValue[] | null;
@@ -91,16 +83,6 @@ interface OtlpMetric {
   } | null;
   summary?: { dataPoints?: OtlpSummaryPoint[] | null } | null;
 }
-interface OtlpScopeMetrics {
-  scope?: OtlpScope | null;
-  metrics?: OtlpMetric[] | null;
-  schemaUrl?: string | null;
-}
-interface OtlpResourceMetrics {
-  resource?: OtlpResource | null;
-  scopeMetrics?: OtlpScopeMetrics[] | null;
-  schemaUrl?: string | null;
-}
 
 const TEMPORALITY_NAMES = [
   'AGGREGATION_TEMPORALITY_UNSPECIFIED',
@@ -113,6 +95,24 @@ interface MetricHead {
   prefix: string;
 }
 
+const SHAPE: ScopedItemsShape<OtlpMetric> = {
+  request: 'ExportMetricsServiceRequest',
+  resources: 'resourceMetrics',
+  scopes: 'scopeMetrics',
+  items: 'metrics',
+  // OTLP partial success counts data points.
+  weight: (m) =>
+    pointCount(m.gauge) +
+      pointCount(m.sum) +
+      pointCount(m.histogram) +
+      pointCount(m.exponentialHistogram) +
+      pointCount(m.summary) || 1,
+};
+
+function pointCount(data: { dataPoints?: unknown[] | null } | null | undefined): number {
+  return Array.isArray(data?.dataPoints) ? data.dataPoints.length : 0;
+}
+
 /**
  * Turns an ExportMetricsServiceRequest into rows of otel_metrics_gauge, _sum, _histogram,
  * _exponential_histogram and _summary (one row per data point, the ClickHouse exporter's layout).
@@ -120,67 +120,20 @@ interface MetricHead {
  */
 export function metricsToRows(request: unknown, ctx: TransformContext = { receivedAtMs: 0 }): RowsResult {
   const out = new RowsBuilder(ctx.sizeHint);
-  if (request == null || typeof request !== 'object')
-    throw new OtlpRequestError('expected an ExportMetricsServiceRequest object');
-  const resourceMetrics = (request as { resourceMetrics?: OtlpResourceMetrics[] | null }).resourceMetrics;
-  if (resourceMetrics != null && !Array.isArray(resourceMetrics))
-    throw new OtlpRequestError('resourceMetrics: expected an array');
-  for (let r = 0; r < (resourceMetrics?.length ?? 0); r++) {
-    const rm = (resourceMetrics as OtlpResourceMetrics[])[r] as OtlpResourceMetrics;
-    const rPath = `resourceMetrics[${r}]`;
-    let res: ResourceContext;
-    let scopeMetrics: OtlpScopeMetrics[];
-    let resourceSchemaUrl: string;
-    try {
-      if (rm == null || typeof rm !== 'object') throw new OtlpRequestError(`${rPath}: expected an object`);
-      res = resourceContext(rm.resource);
-      scopeMetrics = list(rm.scopeMetrics, 'scopeMetrics');
-      resourceSchemaUrl = JSON.stringify(str(rm.schemaUrl, 'schemaUrl'));
-    } catch (e) {
-      if (e instanceof OtlpRequestError) throw e;
-      out.reject(rPath, e, 1);
-      continue;
-    }
-    for (let s = 0; s < scopeMetrics.length; s++) {
-      const sm = scopeMetrics[s] as OtlpScopeMetrics;
-      const sPath = `${rPath}.scopeMetrics[${s}]`;
-      let scope: ScopeContext;
-      let metrics: OtlpMetric[];
-      let scopeSchemaUrl: string;
-      try {
-        if (sm == null || typeof sm !== 'object') throw new OtlpRequestError(`${sPath}: expected an object`);
-        scope = scopeContext(sm.scope);
-        metrics = list(sm.metrics, 'metrics');
-        scopeSchemaUrl = JSON.stringify(str(sm.schemaUrl, 'schemaUrl'));
-      } catch (e) {
-        if (e instanceof OtlpRequestError) throw e;
-        out.reject(sPath, e, 1);
-        continue;
-      }
-      for (let m = 0; m < metrics.length; m++) {
-        const mPath = `${sPath}.metrics[${m}]`;
-        const metric = metrics[m] as OtlpMetric;
-        let head: MetricHead;
-        try {
-          if (metric == null || typeof metric !== 'object')
-            throw new OtlpItemError('(metric)', 'expected an object');
-          head = {
-            prefix:
-              `"ResourceAttributes":${res.attributesJson},"ResourceSchemaUrl":${resourceSchemaUrl}` +
-              `,"ScopeName":${scope.nameJson},"ScopeVersion":${scope.versionJson},"ScopeAttributes":${scope.attributesJson}` +
-              `,"ScopeDroppedAttrCount":${scope.droppedAttributesCount},"ScopeSchemaUrl":${scopeSchemaUrl}` +
-              `,"ServiceName":${res.serviceNameJson},"MetricName":${JSON.stringify(str(metric.name, 'name'))}` +
-              `,"MetricDescription":${JSON.stringify(str(metric.description, 'description'))}` +
-              `,"MetricUnit":${JSON.stringify(str(metric.unit, 'unit'))}`,
-          };
-        } catch (e) {
-          out.reject(mPath, e, 1);
-          continue;
-        }
-        metricRows(metric, head, mPath, out);
-      }
-    }
-  }
+  forEachScopedItem(request, SHAPE, out, (metric, res, scope, scopePath, m) => {
+    if (metric == null || typeof metric !== 'object')
+      throw new OtlpItemError('(metric)', 'expected an object');
+    const head: MetricHead = {
+      prefix:
+        `"ResourceAttributes":${res.attributesJson},"ResourceSchemaUrl":${res.schemaUrlJson}` +
+        `,"ScopeName":${scope.nameJson},"ScopeVersion":${scope.versionJson},"ScopeAttributes":${scope.attributesJson}` +
+        `,"ScopeDroppedAttrCount":${scope.droppedAttributesCount},"ScopeSchemaUrl":${scope.schemaUrlJson}` +
+        `,"ServiceName":${res.serviceNameJson},"MetricName":${JSON.stringify(str(metric.name, 'name'))}` +
+        `,"MetricDescription":${JSON.stringify(str(metric.description, 'description'))}` +
+        `,"MetricUnit":${JSON.stringify(str(metric.unit, 'unit'))}`,
+    };
+    metricRows(metric, head, `${scopePath}.metrics[${m}]`, out);
+  });
   return out.result();
 }
 

@@ -9,10 +9,15 @@ export interface ResourceContext {
   attributesJson: string;
   /** `biz.*` resource attributes (e.g. `biz.plant` set once for a connector). */
   biz: Record<string, string> | undefined;
+  /** The schema URL of the resource's entry (ResourceSpans, ResourceLogs …) as JSON text. */
+  schemaUrlJson: string;
 }
 
-/** Encodes a resource once for all its spans, data points or log records. */
-export function resourceContext(resource: OtlpResource | null | undefined): ResourceContext {
+/** Encodes a resource (and its entry's schema URL) once for all its spans, data points or log records. */
+export function resourceContext(
+  resource: OtlpResource | null | undefined,
+  schemaUrl?: string | null,
+): ResourceContext {
   if (resource != null && typeof resource !== 'object')
     throw new OtlpItemError('resource', 'expected an object');
   const attributes = resource?.attributes;
@@ -28,6 +33,7 @@ export function resourceContext(resource: OtlpResource | null | undefined): Reso
     serviceNameJson: JSON.stringify(serviceName),
     attributesJson: encoded.json,
     biz: encoded.biz,
+    schemaUrlJson: JSON.stringify(str(schemaUrl, 'schemaUrl')),
   };
 }
 
@@ -37,14 +43,17 @@ export interface ScopeContext {
   versionJson: string;
   attributesJson: string;
   droppedAttributesCount: number;
+  /** The schema URL of the scope's entry (ScopeSpans, ScopeLogs …) as JSON text. */
+  schemaUrlJson: string;
 }
 
-/** Encodes an instrumentation scope once for all its items. */
-export function scopeContext(scope: OtlpScope | null | undefined): ScopeContext {
+/** Encodes an instrumentation scope (and its entry's schema URL) once for all its items. */
+export function scopeContext(scope: OtlpScope | null | undefined, schemaUrl?: string | null): ScopeContext {
   return {
     nameJson: JSON.stringify(str(scope?.name, 'scope.name')),
     versionJson: JSON.stringify(str(scope?.version, 'scope.version')),
     attributesJson: encodeAttributes(scope?.attributes, 'scope.attributes').json,
     droppedAttributesCount: uint(scope?.droppedAttributesCount, 'scope.droppedAttributesCount'),
+    schemaUrlJson: JSON.stringify(str(schemaUrl, 'schemaUrl')),
   };
 }

@@ -1,0 +1,98 @@
+import { OtlpRequestError } from './errors.ts';
+import { list } from './otlpValues.ts';
+import { resourceContext, scopeContext, type ResourceContext, type ScopeContext } from './resourceContext.ts';
+import type { RowsBuilder } from './rowsBuilder.ts';
+import type { OtlpResource, OtlpScope } from './types.ts';
+
+/** Where one signal keeps its items: `resourceSpans[].scopeSpans[].spans[]` and its siblings. */
+export interface ScopedItemsShape<I> {
+  /** The request message's name, for the error of a request that is not an object. */
+  request: string;
+  resources: string;
+  scopes: string;
+  items: string;
+  /** How many OTLP items (spans, log records, data points) one entry stands for; 1 when absent. */
+  weight?: (item: I) => number;
+}
+
+interface ResourceEntry {
+  resource?: OtlpResource | null;
+  schemaUrl?: string | null;
+}
+interface ScopeEntry {
+  scope?: OtlpScope | null;
+  schemaUrl?: string | null;
+}
+
+/**
+ * Walks the resource → scope → item structure every OTLP export request shares, encoding each
+ * resource and scope once, and calls `row` for each item with its scope's path and its index. A wrong structure at the
+ * request level throws OtlpRequestError (400); an invalid resource, scope or item is refused with
+ * the items under it (OTLP partial success) and the rest of the request is kept.
+ */
+export function forEachScopedItem<I>(
+  request: unknown,
+  shape: ScopedItemsShape<I>,
+  out: RowsBuilder,
+  row: (item: I, res: ResourceContext, scope: ScopeContext, scopePath: string, index: number) => void,
+): void {
+  if (request == null || typeof request !== 'object')
+    throw new OtlpRequestError(`expected an ${shape.request} object`);
+  const resources = (request as Record<string, unknown>)[shape.resources];
+  if (resources == null) return;
+  if (!Array.isArray(resources)) throw new OtlpRequestError(`${shape.resources}: expected an array`);
+  const weigh = (items: unknown): number => {
+    if (!Array.isArray(items)) return 0;
+    if (!shape.weight) return items.length;
+    let n = 0;
+    for (const item of items) n += item != null && typeof item === 'object' ? shape.weight(item as I) : 1;
+    return n;
+  };
+  for (let r = 0; r < resources.length; r++) {
+    const entry = resources[r] as (ResourceEntry & Record<string, unknown>) | null | undefined;
+    const rPath = `${shape.resources}[${r}]`;
+    let res: ResourceContext;
+    let scopes: (ScopeEntry & Record<string, unknown>)[];
+    try {
+      if (entry == null || typeof entry !== 'object')
+        throw new OtlpRequestError(`${rPath}: expected an object`);
+      res = resourceContext(entry.resource, entry.schemaUrl);
+      scopes = list(entry[shape.scopes] as (ScopeEntry & Record<string, unknown>)[], shape.scopes);
+    } catch (e) {
+      if (e instanceof OtlpRequestError) throw e;
+      const scopeList = entry?.[shape.scopes];
+      const n = Array.isArray(scopeList)
+        ? scopeList.reduce<number>(
+            (a, s) => a + weigh((s as Record<string, unknown> | null)?.[shape.items]),
+            0,
+          )
+        : 0;
+      out.reject(rPath, e, n || 1);
+      continue;
+    }
+    for (let s = 0; s < scopes.length; s++) {
+      const scopeEntry = scopes[s];
+      const sPath = `${rPath}.${shape.scopes}[${s}]`;
+      let scope: ScopeContext;
+      let items: I[];
+      try {
+        if (scopeEntry == null || typeof scopeEntry !== 'object')
+          throw new OtlpRequestError(`${sPath}: expected an object`);
+        scope = scopeContext(scopeEntry.scope, scopeEntry.schemaUrl);
+        items = list(scopeEntry[shape.items] as I[], shape.items);
+      } catch (e) {
+        if (e instanceof OtlpRequestError) throw e;
+        out.reject(sPath, e, weigh(scopeEntry?.[shape.items]) || 1);
+        continue;
+      }
+      for (let i = 0; i < items.length; i++) {
+        try {
+          row(items[i] as I, res, scope, sPath, i);
+        } catch (e) {
+          // The path is built only for a refused item: building it for each span cost measurably.
+          out.reject(`${sPath}.${shape.items}[${i}]`, e);
+        }
+      }
+    }
+  }
+}
