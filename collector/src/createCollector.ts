@@ -271,6 +271,7 @@ function lazyDecoder(get: () => DecodePool | undefined): DecodePool {
       const d = get();
       return d ? d.decode(...args) : Promise.reject(new Error('the collector is not started'));
     },
+    recycle: (tables) => get()?.recycle(tables),
     close: () => Promise.resolve(),
   };
 }

@@ -9,12 +9,22 @@ import type { OtlpEncoding, OtlpSignal } from './types.ts';
 
 /** A request for the decode pool. */
 export interface DecodeJob {
+  kind: 'decode';
   id: number;
   signal: OtlpSignal;
   encoding: OtlpEncoding;
   body: Uint8Array;
   receivedAtMs: number;
 }
+
+/** Row buffers handed back to a worker for reuse once their rows are spooled. */
+export interface RecycleMessage {
+  kind: 'recycle';
+  buffers: ArrayBuffer[];
+}
+
+/** What the main thread posts to a decode worker. */
+export type WorkerMessage = DecodeJob | RecycleMessage;
 
 /** Rows of one table as UTF-8 JSONEachRow bytes. */
 export interface DecodedTable {
@@ -52,8 +62,22 @@ export interface DecodePool {
     body: Uint8Array,
     receivedAtMs: number,
   ): Promise<Decoded>;
+  /**
+   * Hands the row buffers of a decoded request back once the pipeline is done with them (spooled or
+   * refused), so a worker reuses them. They must not be used afterwards.
+   */
+  recycle(tables: readonly { data: Uint8Array }[]): void;
   close(): Promise<void>;
 }
+
+/** Options of the decode pool. */
+export interface DecodePoolOptions {
+  /** Called with each worker thread as it starts, replacements included (diagnostics, fault tests). */
+  onWorker?: (worker: Worker) => void;
+}
+
+// Buffers below this size are not worth a message.
+const MIN_RECYCLE_BYTES = 64 * 1024;
 
 interface PoolWorker {
   worker: Worker;
@@ -75,7 +99,7 @@ import(${JSON.stringify(TSX_API)})
  * Starts `size` decode workers. Jobs go to the worker with the fewest in flight; a worker that dies
  * fails its jobs (the receiver answers 503, the sender retries) and is replaced.
  */
-export function createDecodePool(size: number, logger: Logger): DecodePool {
+export function createDecodePool(size: number, logger: Logger, options: DecodePoolOptions = {}): DecodePool {
   if (size <= 0) return inThreadPool();
   let nextId = 1;
   let closed = false;
@@ -109,8 +133,10 @@ export function createDecodePool(size: number, logger: Logger): DecodePool {
     const fail = (err: Error) => {
       for (const job of w.inFlight.values()) job.reject(err);
       w.inFlight.clear();
+      // A worker that throws emits 'error' and then 'exit': it is replaced once.
       const i = workers.indexOf(w);
-      if (i >= 0) workers.splice(i, 1);
+      if (i < 0) return;
+      workers.splice(i, 1);
       if (!closed) {
         logger.error({ err }, 'a decode worker died; starting another');
         workers.push(spawn());
@@ -121,6 +147,7 @@ export function createDecodePool(size: number, logger: Logger): DecodePool {
       if (!closed || w.inFlight.size) fail(new Error(`decode worker exited with code ${code}`));
     });
     worker.unref();
+    options.onWorker?.(worker);
     return w;
   };
   for (let i = 0; i < size; i++) workers.push(spawn());
@@ -141,6 +168,7 @@ export function createDecodePool(size: number, logger: Logger): DecodePool {
         // whole ArrayBuffer).
         const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
         const job: DecodeJob = {
+          kind: 'decode',
           id,
           signal,
           encoding,
@@ -154,6 +182,26 @@ export function createDecodePool(size: number, logger: Logger): DecodePool {
           w.worker.postMessage({ ...job, body: new Uint8Array(job.body) });
         }
       });
+    },
+    recycle(tables) {
+      if (closed) return;
+      const buffers: ArrayBuffer[] = [];
+      for (const t of tables) {
+        const b = t.data.buffer;
+        // Only whole buffers a worker made (the rows' own ArrayBuffer), never shared or pooled memory.
+        if (b instanceof ArrayBuffer && b.byteLength >= MIN_RECYCLE_BYTES && t.data.byteOffset === 0)
+          buffers.push(b);
+      }
+      if (buffers.length === 0) return;
+      let w = workers[0];
+      for (const c of workers) if (w && c.inFlight.size < w.inFlight.size) w = c;
+      if (!w) return;
+      const message: RecycleMessage = { kind: 'recycle', buffers };
+      try {
+        w.worker.postMessage(message, buffers);
+      } catch {
+        // Not transferable (already detached, or marked so by Node): let the garbage collector have it.
+      }
     },
     async close() {
       closed = true;
@@ -179,6 +227,7 @@ function inThreadPool(): DecodePool {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     },
+    recycle: () => undefined,
     close: () => Promise.resolve(),
   };
 }

@@ -2,17 +2,26 @@
 // thread, so the event loop that answers requests stays responsive under load.
 import { parentPort } from 'node:worker_threads';
 import { OtlpRequestError } from './errors.ts';
+import { BufferPool } from './rowsBuilder.ts';
 import { transformOtlp } from './transformOtlp.ts';
-import type { DecodeJob, DecodeReply } from './decodePool.ts';
+import type { DecodeReply, WorkerMessage } from './decodePool.ts';
 
 const port = parentPort;
 if (!port) throw new Error('decodeWorker.ts runs only as a worker thread');
 
-port.on('message', (job: DecodeJob) => {
+// Row buffers the main thread hands back once spooled (see BufferPool).
+const buffers = new BufferPool();
+
+port.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'recycle') {
+    for (const b of message.buffers) buffers.put(b);
+    return;
+  }
+  const job = message;
   let reply: DecodeReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const r = transformOtlp(job.signal, job.encoding, job.body, { receivedAtMs: job.receivedAtMs });
+    const r = transformOtlp(job.signal, job.encoding, job.body, { receivedAtMs: job.receivedAtMs, buffers });
     const tables = r.tables.map((t) => {
       // Row buffers own their ArrayBuffer (never Node's shared pool): transferred, not copied.
       transfer.push(t.data.buffer as ArrayBuffer);

@@ -65,6 +65,8 @@ export async function ingestOtlp(
   telemetry.count(component, signal, 'received', received);
   if (decoded.rejected) telemetry.count(component, signal, 'rejected', decoded.rejected, 'invalid');
   const result = await acceptAll(deps.pipeline, decoded.tables);
+  // The rows are on disk (or refused): their buffers go back to a decode worker for the next request.
+  deps.decoder.recycle(decoded.tables);
   if (!result.ok) {
     if (!result.retryable) {
       deps.logger.error({ reason: result.reason, signal }, 'the pipeline refused decoded rows');

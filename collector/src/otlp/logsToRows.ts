@@ -56,7 +56,7 @@ const SHAPE: ScopedItemsShape<OtlpLogRecord> = {
  * `event.name` attribute unless the record already has one.
  */
 export function logsToRows(request: unknown, ctx: TransformContext): RowsResult {
-  const out = new RowsBuilder(ctx.sizeHint);
+  const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
   forEachScopedItem(request, SHAPE, out, (rec, res, scope) => logRow(rec, res, scope, out, ctx));
   return out.result();
 }

@@ -119,7 +119,7 @@ function pointCount(data: { dataPoints?: unknown[] | null } | null | undefined):
  * Queue-depth gauges (`integration.queue.depth`, `integration.queue.oldest_age`) are ordinary gauges.
  */
 export function metricsToRows(request: unknown, ctx: TransformContext = { receivedAtMs: 0 }): RowsResult {
-  const out = new RowsBuilder(ctx.sizeHint);
+  const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
   forEachScopedItem(request, SHAPE, out, (metric, res, scope, scopePath, m) => {
     if (metric == null || typeof metric !== 'object')
       throw new OtlpItemError('(metric)', 'expected an object');

@@ -63,7 +63,7 @@ const SHAPE: ScopedItemsShape<OtlpSpan> = {
  * (OTLP partial success); a request whose structure is wrong throws OtlpRequestError.
  */
 export function tracesToRows(request: unknown, ctx: TransformContext): RowsResult {
-  const out = new RowsBuilder(ctx.sizeHint);
+  const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
   forEachScopedItem(request, SHAPE, out, (span, res, scope) => spanRow(span, res, scope, out, ctx));
   return out.result();
 }

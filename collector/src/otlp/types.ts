@@ -1,4 +1,5 @@
 import type { IngestTable } from '../pipeline/types.ts';
+import type { BufferPool } from './rowsBuilder.ts';
 
 /** The three OTLP signals. */
 export type OtlpSignal = 'traces' | 'metrics' | 'logs';
@@ -32,6 +33,8 @@ export interface TransformContext {
   receivedAtMs: number;
   /** Expected size of the rows in bytes, to size the output buffer once (optional). */
   sizeHint?: number;
+  /** Spare row buffers to reuse (decode workers get theirs back from the main thread). */
+  buffers?: BufferPool;
 }
 
 // Lenient shapes of a decoded request: protobufjs messages (Long, Buffer) and parsed OTLP/JSON
