@@ -126,8 +126,10 @@ async function main(): Promise<void> {
   const prof = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  // BENCH_TRACE_GC=1: the collector's garbage collections on stderr.
-  if (process.env.BENCH_TRACE_GC) prof.push('--trace-gc');
+  // BENCH_TRACE_GC=1: the collector's garbage collections on stderr (or V8 flags of your own, e.g.
+  // BENCH_TRACE_GC="--trace-gc --trace-incremental-marking" to see what starts each full collection).
+  const traceGc = process.env.BENCH_TRACE_GC;
+  if (traceGc) prof.push(...(traceGc === '1' ? ['--trace-gc'] : traceGc.split(' ')));
   const child = spawn(
     process.execPath,
     [...prof, '--import', 'tsx', script, dataDir, spoolDir, String(WORKERS)],
