@@ -152,11 +152,12 @@ describe('the support walk in a browser', () => {
     await settle();
     await shoot(page, 'transactions');
     // Open the listed problems, missing first (the outage's: its MES steps never come, so they stay
-    // missing), then failed (a retry may still recover those). The list is the sweep's, the detail is
-    // evaluated on request at the same data clock: they agree, or the list catches up within a sweep
-    // when a step arrived in between. The first that still has its problem shows it on its timeline.
+    // missing), then failed (a retry may still recover those), late and duplicate. The list is the
+    // sweep's, the detail is evaluated on request at the same data clock: they agree, or the list
+    // catches up within a sweep when a step arrived in between. The first that still has its
+    // problem shows it on its timeline.
     const hrefs: string[] = [];
-    for (const status of ['missing', 'failed', 'late']) {
+    for (const status of ['missing', 'failed', 'late', 'duplicate']) {
       const listed = rows.filter({ has: page.locator('.badge', { hasText: new RegExp(`^${status}$`) }) });
       for (let i = 0; i < Math.min(6, await listed.count()); i++) {
         const href = await listed.nth(i).locator('a').first().getAttribute('href');
@@ -226,8 +227,12 @@ describe('the support walk in a browser', () => {
   }, 60_000);
 
   it('opens the flow view with its charts', async () => {
+    // The busiest flow: a rare one (machine downtime) may not have started anything yet this early.
+    const res = await fetch(`${base}/api/v1/flow-health?window=1h`);
+    const busiest = ((await res.json()) as FlowHealthBody).flows.sort((a, b) => b.volume - a.volume)[0];
+    expect(busiest?.volume).toBeGreaterThan(0);
     await page.goto(`${base}/?window=1h`);
-    await page.locator('.flow-name a').first().click();
+    await page.locator(`.flow-name a[href^="/flows/${busiest?.flow ?? ''}?"]`).click();
     await page.waitForURL(/\/flows\//);
     await page.getByRole('heading', { name: 'Step-to-step latency' }).waitFor();
     await page.locator('.recharts-surface').first().waitFor({ timeout: 30_000 });
