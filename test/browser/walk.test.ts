@@ -199,6 +199,8 @@ describe('the support walk in a browser', () => {
     await page.keyboard.type(key);
     expect(await box.inputValue()).toBe(key);
     await page.keyboard.press('Enter');
+    // Off the overview first: its own "Transactions" table (the worst five) is not the results.
+    await page.waitForURL((url) => url.pathname !== '/');
     // One hit opens the transaction (the search page redirects); several are listed.
     const steps = page.getByRole('list', { name: 'Steps' });
     const results = page.getByRole('table', { name: 'Transactions' });
