@@ -14,6 +14,9 @@ import type { CorrelationLogger } from './logger.ts';
 // derives the buckets whose count changed since it last looked: a late-committing insert, or a part
 // written by the view after the sweep's previous look, changes a count and is picked up. Re-deriving
 // is idempotent (unchanged transactions are not rewritten), so looking twice costs time, never truth.
+//
+// Deadlines are judged at the data clock (dataClock.ts): the sweep's clock less the lag of the
+// newest data it found, so a replayed backlog is judged as the replay reaches it.
 
 /** The worker's settings (from `correlation` in linewatch.yaml). */
 export interface CorrelationWorkerOptions {
@@ -146,7 +149,13 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
     // behind the data is (dataClock.ts). Older changed batches are merges or late commits.
     const arrived = stepTs.filter((t) => t > (watermark as number));
     const newest = arrived.length ? await newestEventTime(arrived) : undefined;
-    if (newest !== undefined) clock = { lagMs: Math.max(0, at - newest), until: at + lagHold };
+    if (newest !== undefined) {
+      // The smallest lag seen within the hold wins: a late batch that arrives alone, between two
+      // batches of live data, does not move the clock back.
+      const lagMs = Math.max(0, at - newest);
+      const held = clock && at <= clock.until && clock.lagMs < lagMs ? clock : undefined;
+      clock = held ?? { lagMs, until: at + lagHold };
+    }
     const judgeAt = evaluationTime(at, clock);
     const [dueRow] = await store.query<{ due: number }>(
       sql`SELECT count() AS due FROM (${dueTransactions(judgeAt)})`,

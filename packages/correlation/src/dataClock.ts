@@ -10,8 +10,9 @@ import { sql, type Store } from '@linewatch/store';
 // So the sweep measures how far behind the newest data is: at each sweep that finds new insert
 // batches, the lag is the sweep's clock minus the newest event time in them (never below zero).
 // Deadlines are judged at `now - lag`: while the stream replays the past, the past is judged as the
-// replay reaches it. Only the freshest event counts, so one slow sender among live ones holds back
-// nothing; and when no new data arrives for `ingestLagHold` the lag lapses, so a quiet night after a
+// replay reaches it. Only the freshest data counts: the smallest lag seen within `ingestLagHold`
+// holds, so one slow sender among live ones holds back nothing, even in a sweep where only its batch
+// arrived. When no new data arrives for `ingestLagHold` the lag lapses, so a quiet night after a
 // late batch still flags its missing steps, at most that much later.
 
 /** The measured lag of the newest data: `lagMs`, valid until `until` (epoch ms of the worker's clock). */

@@ -1,5 +1,5 @@
 import { SearchQuery, SearchResponseSchema } from '@linewatch/schema';
-import { searchTransactions } from '@linewatch/correlation';
+import { evaluationNow, searchTransactions } from '@linewatch/correlation';
 import type { ScopedRouter } from '../router.ts';
 import { parseQuery } from '../validate.ts';
 import type { CorrelationRouteDeps } from './flows.ts';
@@ -15,7 +15,8 @@ export function registerSearchRoutes(router: ScopedRouter, deps: CorrelationRout
         await searchTransactions(deps.store, deps.flows.snapshot(), q.q, {
           limit: q.limit,
           plants: c.get('principal').plants,
-          now: deps.now(),
+          // A missing step's overdue time, on the same clock as its status (dataClock.ts).
+          now: await evaluationNow(deps.store, deps.now()),
         }),
       );
     },

@@ -4,7 +4,7 @@ import {
   TransactionListSchema,
   TransactionParams,
 } from '@linewatch/schema';
-import { getTransactionDetail, listTransactions } from '@linewatch/correlation';
+import { evaluationNow, getTransactionDetail, listTransactions } from '@linewatch/correlation';
 import { ApiError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import { parseParams, parseQuery } from '../validate.ts';
@@ -28,6 +28,8 @@ export function registerTransactionRoutes(router: ScopedRouter, deps: Correlatio
           ? correlationRange(q, deps.now())
           : {};
       const plants = callerPlants(c, q.plant);
+      // A missing step's overdue time, on the same clock as its status (dataClock.ts).
+      const now = await evaluationNow(deps.store, deps.now());
       const list = await withCursor(() =>
         listTransactions(deps.store, {
           ...range,
@@ -40,7 +42,7 @@ export function registerTransactionRoutes(router: ScopedRouter, deps: Correlatio
           limit: q.limit,
           cursor: q.cursor,
           plants,
-          now: deps.now(),
+          now,
         }),
       );
       return c.json(list);
