@@ -10,21 +10,11 @@ import { sql } from '@linewatch/store';
 import { defaultComponents } from '../../apps/server/src/main.ts';
 import { startLinewatch, type RunningLinewatch } from '../../apps/server/src/runtime.ts';
 import { simulatedPlantConfig } from './support/simulatedPlantConfig.ts';
+import { pollUntil } from '../support/linewatchProcess.ts';
 
 const flows = loadFlows('flows').flows.map((f) => toSimFlow(f.flow));
 const base = `lwdemo${randomBytes(4).toString('hex')}`;
 let lw: RunningLinewatch;
-
-/** Polls `probe` until it returns a value, or fails after `ms`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, ms = 150_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   lw = await startLinewatch({
@@ -57,13 +47,17 @@ describe('the demo component', () => {
     'fills the store through the real receivers: spans, events API, Odoo webhooks and MQTT',
     { timeout: 180_000 },
     async () => {
-      const sources = await eventually(async () => {
-        const rows = await lw.store.query<{ source: string }>(
-          sql`SELECT DISTINCT source FROM ${lw.store.table('business_events')} ORDER BY source`,
-        );
-        const s = rows.map((r) => r.source);
-        return s.length === 4 ? s : undefined;
-      });
+      const sources = await pollUntil(
+        async () => {
+          const rows = await lw.store.query<{ source: string }>(
+            sql`SELECT DISTINCT source FROM ${lw.store.table('business_events')} ORDER BY source`,
+          );
+          const s = rows.map((r) => r.source);
+          return s.length === 4 ? s : undefined;
+        },
+        150_000,
+        'events from all four sources',
+      );
       expect(sources).toEqual(['api', 'mqtt', 'odoo', 'span']);
     },
   );
@@ -83,12 +77,16 @@ describe('the demo component', () => {
         active: true,
         system: 'carrier',
       });
-      const failed = await eventually(async () => {
-        const rows = await lw.store.query<{ n: number }>(
-          sql`SELECT count() AS n FROM ${lw.store.table('business_events')} WHERE error_category = 'auth' AND system = 'carrier'`,
-        );
-        return rows[0]!.n > 0 ? rows[0]!.n : undefined;
-      });
+      const failed = await pollUntil(
+        async () => {
+          const rows = await lw.store.query<{ n: number }>(
+            sql`SELECT count() AS n FROM ${lw.store.table('business_events')} WHERE error_category = 'auth' AND system = 'carrier'`,
+          );
+          return rows[0]!.n > 0 ? rows[0]!.n : undefined;
+        },
+        150_000,
+        'failed carrier steps (category auth)',
+      );
       expect(failed).toBeGreaterThan(0);
       const off = await api('/api/v1/demo/scenarios', {
         method: 'POST',

@@ -23,6 +23,7 @@ import { sql } from '@linewatch/store';
 import { defaultComponents } from '../../apps/server/src/main.ts';
 import { startLinewatch, type RunningLinewatch } from '../../apps/server/src/runtime.ts';
 import { simulatedPlantConfig } from './support/simulatedPlantConfig.ts';
+import { pollUntil } from '../support/linewatchProcess.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -45,16 +46,6 @@ let sim: Simulator | undefined;
 let clockOverride: (() => number) | undefined;
 const truth: TruthLine[] = [];
 let api: TransactionSummary[] = [];
-
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 async function listTransactions(): Promise<TransactionSummary[]> {
   const out: TransactionSummary[] = [];
@@ -129,11 +120,15 @@ beforeAll(async () => {
   // after correlation.ingestLagHold, as it would in a live plant.
   const jumpedAt = Date.now();
   clockOverride = () => settled + skew + 5 * MIN + (Date.now() - jumpedAt);
-  api = await eventually(async () => {
-    const list = await listTransactions();
-    api = list;
-    return mismatches().length === 0 ? list : undefined;
-  }, 180_000).catch(() => api);
+  api = await pollUntil(
+    async () => {
+      const list = await listTransactions();
+      api = list;
+      return mismatches().length === 0 ? list : undefined;
+    },
+    180_000,
+    'every transaction at its predicted status',
+  ).catch(() => api);
 }, 600_000);
 
 afterAll(async () => {

@@ -81,6 +81,16 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
 
   const nextVersion = (at: number) => (version = Math.max(version + 1, at));
 
+  /** Loads the persisted watermark and data clock once, at the first repair or sweep. */
+  async function loadState(): Promise<number> {
+    if (watermark === undefined) {
+      const state = await readSweepState(store);
+      watermark = state.watermark ?? 0;
+      clock = state.clock;
+    }
+    return watermark;
+  }
+
   async function saveState(at: number): Promise<void> {
     const state: SweepState = { watermark, clock };
     await store.insert('correlation_state', [
@@ -133,12 +143,8 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
 
   async function sweep(): Promise<SweepStats> {
     const at = now();
-    if (watermark === undefined) {
-      const state = await readSweepState(store);
-      watermark = state.watermark ?? 0;
-      clock = state.clock;
-    }
-    const since = watermark - overlap;
+    const previous = await loadState();
+    const since = previous - overlap;
     const [stepRows, linkRows] = await Promise.all([
       buckets('correlation_steps', since),
       buckets('correlation_links', since),
@@ -147,7 +153,7 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
     const linkTs = changed(seen.links, linkRows);
     // Batches newer than the last sweep's are what arrived since: their newest event says how far
     // behind the data is (dataClock.ts). Older changed batches are merges or late commits.
-    const arrived = stepTs.filter((t) => t > (watermark as number));
+    const arrived = stepTs.filter((t) => t > previous);
     const newest = arrived.length ? await newestEventTime(arrived) : undefined;
     if (newest !== undefined) {
       // The smallest lag seen within the hold wins: a late batch that arrives alone, between two
@@ -177,10 +183,10 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
           })
         : { candidates: 0, evaluated: 0, written: 0, removed: 0, unmatched: 0, cleared: 0, ms: 0 };
     remember(stepRows, linkRows);
-    const top = Math.max(watermark, ...stepRows.map((r) => Number(r.t)), ...linkRows.map((r) => Number(r.t)));
+    const top = Math.max(previous, ...stepRows.map((r) => Number(r.t)), ...linkRows.map((r) => Number(r.t)));
     for (const map of [seen.steps, seen.links])
       for (const t of map.keys()) if (t <= top - overlap) map.delete(t);
-    if (top > watermark) {
+    if (top > previous) {
       watermark = top;
       await saveState(at);
     }
@@ -199,6 +205,7 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
     const at = now();
     const sinceMs = Math.max(0, at - repairWindow);
     const started = Date.now();
+    await loadState();
     // View writes are not atomic with the source (CHDB-NOTES): an insert batch may be in
     // business_events and missing from a view's table. Find such batches in the window and derive
     // them again. (A batch whose groups were all merged into later ones also looks missing; deriving
@@ -233,7 +240,7 @@ export function createCorrelationWorker(options: CorrelationWorkerOptions): Corr
           { groups: inBuckets(lost), links: inBuckets(lost) },
           {
             now: at,
-            evaluateAt: evaluationTime(at, (await readSweepState(store)).clock),
+            evaluateAt: evaluationTime(at, clock),
             clockSkew,
             version: nextVersion(at),
             logger,
