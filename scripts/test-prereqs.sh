@@ -15,6 +15,12 @@ if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
     || say "could not install chromium: browser tests will fail"
 fi
 
+if ! command -v pdftoppm >/dev/null; then
+  say "installing poppler-utils (pdftoppm) for the report PDF tests"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null \
+    || say "could not install poppler-utils: report PDF tests will fail"
+fi
+
 if ! port_open 5432 && command -v pg_ctlcluster >/dev/null; then
   say "starting PostgreSQL"; as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 fi

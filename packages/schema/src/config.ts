@@ -90,6 +90,29 @@ export const DemoConfigSchema = z.object({
   plants: z.number().int().min(1).max(20).default(3),
 });
 
+/** An IANA time zone name such as Europe/Berlin (validated by the runtime's Intl). */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an IANA time zone like "Europe/Berlin"' },
+  );
+
+/** A plant as alerting and reports see it: its name and the time zone its shifts, windows and weeks use. */
+export const PlantConfigSchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  timeZone: TimeZoneSchema,
+});
+export type PlantConfig = z.infer<typeof PlantConfigSchema>;
+
 export const LinewatchConfigSchema = z.object({
   roles: z.array(RoleSchema).min(1).default(['api', 'collector', 'worker']),
   server: z
@@ -117,6 +140,12 @@ export const LinewatchConfigSchema = z.object({
   collector: CollectorConfigSchema.prefault({}),
   correlation: CorrelationConfigSchema.prefault({}),
   demo: DemoConfigSchema.prefault({}),
+  /** Plants by id (P01 …): their time zones (maintenance windows, working hours, report weeks). */
+  plants: z.record(z.string().min(1).max(128), PlantConfigSchema).default({}),
+  /** Time zone of a plant not listed in `plants`. */
+  timeZone: TimeZoneSchema.default('UTC'),
+  /** Base URL of the web UI as people reach it, for links in alerts and reports. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type LinewatchConfig = z.infer<typeof LinewatchConfigSchema>;
 export type LinewatchConfigInput = z.input<typeof LinewatchConfigSchema>;
