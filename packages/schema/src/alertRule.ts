@@ -210,7 +210,10 @@ export const ChannelSchema = z.discriminatedUnion('type', [
     type: z.literal('webhook'),
     url: z.url({ protocol: /^https?$/ }),
     /** Environment variable holding the HMAC-SHA256 secret. */
-    secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    secretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
   }),
   z.strictObject({ type: z.literal('slack'), url: z.url({ protocol: /^https?$/ }) }),
   z.strictObject({ type: z.literal('teams'), url: z.url({ protocol: /^https?$/ }) }),
@@ -250,7 +253,9 @@ export const RouteSchema: z.ZodType<RouteNode, z.input<z.ZodType>> = z.lazy(() =
     groupInterval: duration('Wait before notifying a group that changed').optional(),
     repeatInterval: duration('Wait before repeating an unchanged firing group').optional(),
     escalation: z
-      .array(z.strictObject({ after: duration('Delay without acknowledgement'), contacts: z.array(z.string()) }))
+      .array(
+        z.strictObject({ after: duration('Delay without acknowledgement'), contacts: z.array(z.string()) }),
+      )
       .optional(),
     routes: z.array(RouteSchema).default([]),
   }),
