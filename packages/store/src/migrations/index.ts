@@ -4,6 +4,7 @@ import { m101Collector } from './m101_collector.ts';
 import { m102TraceIndexes } from './m102_traceIndexes.ts';
 import { m201Correlation } from './m201_correlation.ts';
 import { m301Dependencies } from './m301_dependencies.ts';
+import { m401Alerting } from './m401_alerting.ts';
 import type { Migration } from './types.ts';
 
 /** Every migration, in version order. Add new ones at the end; never edit one that has shipped. */
@@ -14,5 +15,6 @@ export const migrations: readonly Migration[] = [
   m102TraceIndexes,
   m201Correlation,
   m301Dependencies,
+  m401Alerting,
 ];
 export type { Migration };
