@@ -70,9 +70,8 @@ describe('flow rules over the transaction store', () => {
   it('filters failures by error category and the rule by plant', async () => {
     const auth = rule({ status: 'failed', errorCategories: ['auth'], threshold: 0 }, ['P01']);
     const other = rule({ status: 'failed', errorCategories: ['master_data'], threshold: 0 }, ['P01']);
-    expect(flowRuleSamples(auth, await queryFlowCounts(store, auth, auth.flows, NOW))).toEqual([
-      expect.objectContaining({ labels: expect.objectContaining({ plant: 'P01' }), active: true }),
-    ]);
+    const hit = flowRuleSamples(auth, await queryFlowCounts(store, auth, auth.flows, NOW));
+    expect(hit.map((s) => [s.labels.plant, s.active])).toEqual([['P01', true]]);
     const none = flowRuleSamples(other, await queryFlowCounts(store, other, other.flows, NOW));
     expect(none.every((s) => !s.active)).toBe(true);
   });
