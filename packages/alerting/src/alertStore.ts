@@ -25,6 +25,7 @@ interface AlertRow {
   fired_at: number | null;
   last_active_at: number;
   ends_at: number | null;
+  cause_id: string;
 }
 
 /**
@@ -59,6 +60,7 @@ export async function saveAlerts(
         fired_at: dt(a.firedAt),
         last_active_at: dt(a.lastActiveAt),
         ends_at: dt(a.resolvedAt),
+        cause_id: a.causeId ?? '',
         updated_at: dt(now),
         version: now,
       })),
@@ -84,7 +86,7 @@ export async function saveAlerts(
  */
 export async function loadOpenAlerts(store: Store): Promise<Map<string, AlertRecord>> {
   const rows = await store.query<AlertRow>(sql`
-    SELECT id, rule, rule_kind, fingerprint, state, tier, tier_reason, plant, flow, node, labels, value, examples,
+    SELECT id, rule, rule_kind, cause_id, fingerprint, state, tier, tier_reason, plant, flow, node, labels, value, examples,
       toUnixTimestamp64Milli(starts_at) AS starts_at, toUnixTimestamp64Milli(fired_at) AS fired_at,
       toUnixTimestamp64Milli(last_active_at) AS last_active_at, toUnixTimestamp64Milli(ends_at) AS ends_at
     FROM ${store.table('alerts')} FINAL
@@ -108,6 +110,7 @@ export async function loadOpenAlerts(store: Store): Promise<Map<string, AlertRec
         value: r.value,
         examples: r.examples,
         transactions: 0,
+        causeId: r.cause_id || null,
         activeSince: Number(r.starts_at),
         firedAt: r.fired_at === null ? undefined : Number(r.fired_at),
         lastActiveAt: Number(r.last_active_at),

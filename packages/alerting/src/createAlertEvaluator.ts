@@ -1,6 +1,8 @@
+import type { ImpactGraph } from '@linewatch/correlation';
 import type { AlertRule } from '@linewatch/schema';
 import type { Store } from '@linewatch/store';
 import { loadOpenAlerts, saveAlerts } from './alertStore.ts';
+import { attachSymptoms } from './inhibit.ts';
 import { queryLastSeen, silenceSamples } from './evaluate/evaluateConnectorSilence.ts';
 import { flowRuleSamples, queryFlowCounts, type RuleSample } from './evaluate/evaluateFlowRule.ts';
 import { queryQueuePoints, queueSamples } from './evaluate/evaluateQueueRule.ts';
@@ -13,9 +15,14 @@ export interface AlertEvaluatorOptions {
   /** Flow ids defined now (a rule's `*`). */
   flowIds: () => readonly string[];
   tierOf: TierOf;
+  /** The dependency map the inhibition reads (undefined: no inhibition). */
+  graph?: () => Promise<ImpactGraph>;
   now: () => number;
   logger?: { warn(obj: object, msg: string): void };
 }
+
+/** Rule kinds whose alerts can be a cause, by precedence (inhibit.ts). */
+const CAUSE_RANK: Partial<Record<AlertRule['kind'], number>> = { connector: 0, poller: 0, queue: 2 };
 
 /** The outcome of one evaluation cycle. */
 export interface EvaluationResult {
@@ -92,6 +99,39 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions) {
           else state.set(a.fingerprint, a);
         }
         transitions.push(...result.transitions);
+      }
+      if (options.graph) {
+        let graph: ImpactGraph | undefined;
+        try {
+          graph = await options.graph();
+        } catch (err) {
+          options.logger?.warn({ err }, 'dependency map unavailable: symptoms not attached this cycle');
+        }
+        if (graph) {
+          const open = [...state.values()];
+          const causes = attachSymptoms(
+            open.map((a) => ({
+              id: a.id,
+              state: a.state,
+              canCause: CAUSE_RANK[a.ruleKind] !== undefined && a.node !== null,
+              causeRank: CAUSE_RANK[a.ruleKind] ?? 9,
+              node: a.node,
+              flow: a.flow,
+              plant: a.plant,
+              firedAt: a.firedAt,
+            })),
+            graph,
+          );
+          for (const a of open) {
+            const causeId = causes.get(a.id) ?? null;
+            if (causeId === a.causeId) continue;
+            const next = { ...a, causeId };
+            state.set(a.fingerprint, next);
+            const i = changed.findIndex((c) => c.fingerprint === a.fingerprint);
+            if (i >= 0) changed[i] = next;
+            else changed.push(next);
+          }
+        }
       }
       await saveAlerts(options.store, changed, transitions, now);
       return {

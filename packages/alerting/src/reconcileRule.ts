@@ -24,6 +24,8 @@ export interface AlertRecord extends AlertLifecycle {
   flow: string | null;
   /** The dependency-map node the alert is about, when it is about one. */
   node: string | null;
+  /** The firing cause this alert is a symptom of (set by inhibition), else null. */
+  causeId: string | null;
 }
 
 /** A transition to record in `alert_events`. */
@@ -101,6 +103,7 @@ export function reconcileRule(
       plant: labels.plant || null,
       flow: labels.flow || null,
       node: nodeOf(labels),
+      causeId: prev && !episodeChanged ? prev.causeId : null,
     });
     if (transition)
       transitions.push({ alertId: id, from: transition.from, to: transition.to, at: now, value });
