@@ -1,1 +1,32 @@
-export {};
+export { advanceAlert, type AlertLifecycle, type LifecycleTiming, type Transition } from './lifecycle.ts';
+export { attachSymptoms, type InhibitionCandidate } from './inhibit.ts';
+export {
+  fingerprintOf,
+  nodeOf,
+  reconcileRule,
+  type AlertRecord,
+  type AlertTransition,
+  type TierOf,
+} from './reconcileRule.ts';
+export {
+  compare,
+  flowRuleSamples,
+  queryFlowCounts,
+  type FlowCountRow,
+  type RuleSample,
+} from './evaluate/evaluateFlowRule.ts';
+export { queryLastSeen, silenceSamples, type LastSeenRow } from './evaluate/evaluateConnectorSilence.ts';
+export {
+  queryQueuePoints,
+  queueSamples,
+  wildcardMatch,
+  type QueuePoints,
+} from './evaluate/evaluateQueueRule.ts';
+export { loadOpenAlerts, saveAlerts } from './alertStore.ts';
+export {
+  createAlertEvaluator,
+  type AlertEvaluator,
+  type AlertEvaluatorOptions,
+  type EvaluationResult,
+} from './createAlertEvaluator.ts';
+export { acknowledgeAlert, getAlert, listAlerts, type AlertFilter } from './listAlerts.ts';

@@ -6,10 +6,12 @@ import type { Migration } from './types.ts';
 //     alert's state, so a restarted worker reloads it and neither forgets nor re-notifies.
 //  2. `alert_events`: every transition (pending, firing, resolved, acknowledged, silenced) with the
 //     value that caused it and who did it: append-only history for the UI.
-//  3. `silences`: matchers, start, end, author, comment; deleted by a new version with is_deleted = 1.
+//  3. `alert_acks`: acknowledgements (who, when, comment), kept apart from `alerts` so the evaluator's
+//     writes never race a person's acknowledgement.
+//  4. `silences`: matchers, start, end, author, comment; deleted by a new version with is_deleted = 1.
 export const m401Alerting: Migration = {
   version: 401,
-  name: 'alerting: alerts, alert history, silences',
+  name: 'alerting: alerts, alert history, acknowledgements, silences',
   ttls: [
     { table: 'alerts', ttl: { family: 'transactions', column: 'toDateTime(starts_at)' } },
     { table: 'alert_events', ttl: { family: 'transactions', column: 'toDateTime(time)' } },
@@ -61,6 +63,13 @@ export const m401Alerting: Migration = {
       ],
       engine: 'MergeTree',
       orderBy: '(alert_id, time)',
+      shardingKey: 'cityHash64(alert_id)',
+    }),
+    ...createTable(ctx, {
+      name: 'alert_acks',
+      columns: ['alert_id String', 'by String', 'at DateTime64(3)', 'comment String'],
+      engine: 'ReplacingMergeTree(at)',
+      orderBy: '(alert_id)',
       shardingKey: 'cityHash64(alert_id)',
     }),
     ...createTable(ctx, {
