@@ -30,3 +30,4 @@ export {
   type EvaluationResult,
 } from './createAlertEvaluator.ts';
 export { acknowledgeAlert, getAlert, listAlerts, type AlertFilter } from './listAlerts.ts';
+export { classifyTier, mostSevere, tierRank, type TierInput } from './tier.ts';
