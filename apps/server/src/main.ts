@@ -1,5 +1,6 @@
 // Wiring only: which components run in this process, in start order.
 import type { ComponentFactory } from './runtime.ts';
+import { alertingComponent } from './components/alertingComponent.ts';
 import { collectorComponent } from './components/collectorComponent.ts';
 import { createDemoComponent } from './demo/createDemoComponent.ts';
 import { dashboardsComponent } from './routes/dashboards.ts';
@@ -13,6 +14,8 @@ export function defaultComponents(): ComponentFactory[] {
     collectorComponent,
     // worker role: correlation sweep (packages/correlation); api role: flows, transactions, search, unmatched
     correlationComponent,
+    // worker role: alert evaluation (packages/alerting); api role: alerts, alert rules
+    alertingComponent,
     // api role: query routes (apps/server/src/routes)
     dashboardsComponent,
     dependencyRoutesComponent,

@@ -26,6 +26,7 @@ interface AlertRow {
   last_active_at: number;
   ends_at: number | null;
   cause_id: string;
+  annotations: Record<string, string>;
 }
 
 /**
@@ -53,7 +54,7 @@ export async function saveAlerts(
         flow: a.flow ?? '',
         node: a.node ?? '',
         labels: a.labels,
-        annotations: {},
+        annotations: a.annotations,
         value: a.value,
         examples: a.examples,
         starts_at: dt(a.activeSince),
@@ -86,7 +87,7 @@ export async function saveAlerts(
  */
 export async function loadOpenAlerts(store: Store): Promise<Map<string, AlertRecord>> {
   const rows = await store.query<AlertRow>(sql`
-    SELECT id, rule, rule_kind, cause_id, fingerprint, state, tier, tier_reason, plant, flow, node, labels, value, examples,
+    SELECT id, rule, rule_kind, cause_id, annotations, fingerprint, state, tier, tier_reason, plant, flow, node, labels, value, examples,
       toUnixTimestamp64Milli(starts_at) AS starts_at, toUnixTimestamp64Milli(fired_at) AS fired_at,
       toUnixTimestamp64Milli(last_active_at) AS last_active_at, toUnixTimestamp64Milli(ends_at) AS ends_at
     FROM ${store.table('alerts')} FINAL
@@ -111,6 +112,7 @@ export async function loadOpenAlerts(store: Store): Promise<Map<string, AlertRec
         examples: r.examples,
         transactions: 0,
         causeId: r.cause_id || null,
+        annotations: r.annotations,
         activeSince: Number(r.starts_at),
         firedAt: r.fired_at === null ? undefined : Number(r.fired_at),
         lastActiveAt: Number(r.last_active_at),

@@ -17,7 +17,8 @@ export interface AlertEvaluatorOptions {
   tierOf: TierOf;
   /** The dependency map the inhibition reads (undefined: no inhibition). */
   graph?: () => Promise<ImpactGraph>;
-  now: () => number;
+  /** The time rules are judged at: the data clock (deadlines and silences follow the data while a backlog replays). */
+  now: () => number | Promise<number>;
   logger?: { warn(obj: object, msg: string): void };
 }
 
@@ -71,7 +72,7 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions) {
     async evaluate(): Promise<EvaluationResult> {
       const started = Date.now();
       state ??= await loadOpenAlerts(options.store);
-      const now = options.now();
+      const now = await options.now();
       const rules = options.rules().filter((r) => r.enabled);
       const changed: AlertRecord[] = [];
       const transitions: AlertTransition[] = [];

@@ -31,3 +31,4 @@ export {
 } from './createAlertEvaluator.ts';
 export { acknowledgeAlert, getAlert, listAlerts, type AlertFilter } from './listAlerts.ts';
 export { classifyTier, mostSevere, tierRank, type TierInput } from './tier.ts';
+export { loadAlertRules, type LoadedAlertRules, type LoadedAlertRule } from './rules/loadAlertRules.ts';

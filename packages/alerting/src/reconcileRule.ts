@@ -24,6 +24,8 @@ export interface AlertRecord extends AlertLifecycle {
   flow: string | null;
   /** The dependency-map node the alert is about, when it is about one. */
   node: string | null;
+  /** The rule's annotations with their templates filled in. */
+  annotations: Record<string, string>;
   /** The firing cause this alert is a symptom of (set by inhibition), else null. */
   causeId: string | null;
 }
@@ -43,6 +45,24 @@ export type TierOf = (
   sample: RuleSample,
   firingForMs: number,
 ) => { tier: Tier; reason: string };
+
+/** The UI view that shows what an alert is about: the transactions, the queue or the dependency map. */
+export function viewLink(labels: Record<string, string>): string {
+  const q = (o: Record<string, string | undefined>) =>
+    new URLSearchParams(Object.entries(o).filter((e): e is [string, string] => !!e[1])).toString();
+  if (labels.flow)
+    return `/transactions?${q({ flow: labels.flow, plant: labels.plant, status: labels.status })}`;
+  if (labels.queue) return `/queues?${q({ queue: labels.queue, plant: labels.plant })}`;
+  return `/dependencies?${q({ plant: labels.plant })}`;
+}
+
+/** Fills `{{name}}` and `{{labels.name}}` placeholders; unknown names become empty. */
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(
+    /\{\{\s*([\w.]+)\s*\}\}/g,
+    (_, name: string) => values[name.replace(/^labels\./, '')] ?? '',
+  );
+}
 
 /** A stable fingerprint of a rule and a label set. */
 export function fingerprintOf(rule: string, labels: Record<string, string>): string {
@@ -88,6 +108,16 @@ export function reconcileRule(
           ? { tier: prev.tier, reason: prev.tierReason }
           : { tier: 'P4' as Tier, reason: 'information' };
     const allLabels = { ...rule.labels, ...labels, rule: rule.id };
+    const examples = sample?.active ? sample.examples : (prev?.examples ?? []);
+    const link = viewLink(labels);
+    const values: Record<string, string> = {
+      ...allLabels,
+      value: value === null ? '' : String(Math.round(value * 1000) / 1000),
+      examples: examples.join(', '),
+      link,
+    };
+    const annotations: Record<string, string> = { link };
+    for (const [k, v] of Object.entries(rule.annotations)) if (v) annotations[k] = renderTemplate(v, values);
     alerts.push({
       ...next,
       id,
@@ -96,7 +126,8 @@ export function reconcileRule(
       fingerprint: fp,
       labels: allLabels,
       value,
-      examples: sample?.active ? sample.examples : (prev?.examples ?? []),
+      examples,
+      annotations,
       transactions: sample?.active ? sample.transactions : (prev?.transactions ?? 0),
       tier: tier.tier,
       tierReason: tier.reason,

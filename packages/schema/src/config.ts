@@ -83,6 +83,11 @@ export const CorrelationConfigSchema = z.object({
 });
 export type CorrelationConfig = z.infer<typeof CorrelationConfigSchema>;
 
+export const AlertingConfigSchema = z.object({
+  /** How often the worker evaluates every alert rule. */
+  evaluationInterval: DurationSchema.default(30_000),
+});
+
 export const DemoConfigSchema = z.object({
   enabled: z.boolean().default(false),
   seed: z.number().int().default(42),
@@ -140,6 +145,7 @@ export const LinewatchConfigSchema = z.object({
   collector: CollectorConfigSchema.prefault({}),
   correlation: CorrelationConfigSchema.prefault({}),
   demo: DemoConfigSchema.prefault({}),
+  alerting: AlertingConfigSchema.prefault({}),
   /** Plants by id (P01 …): their time zones (maintenance windows, working hours, report weeks). */
   plants: z.record(z.string().min(1).max(128), PlantConfigSchema).default({}),
   /** Time zone of a plant not listed in `plants`. */
