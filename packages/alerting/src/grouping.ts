@@ -47,7 +47,8 @@ export function planGroupNotifications(groups: GroupState[], now: number): Group
     const hash = groupHash(g.alerts);
     const allResolved = g.alerts.length > 0 && g.alerts.every((a) => a.state === 'resolved');
     if (g.lastNotifiedAt === undefined) {
-      if (!allResolved && now - g.firstSeenAt >= g.groupWait) plan.push({ key: g.key, reason: 'first', hash });
+      if (!allResolved && now - g.firstSeenAt >= g.groupWait)
+        plan.push({ key: g.key, reason: 'first', hash });
       continue;
     }
     const since = now - g.lastNotifiedAt;
