@@ -203,20 +203,35 @@ export const MatcherSchema = z.strictObject({
 });
 export type Matcher = z.infer<typeof MatcherSchema>;
 
-/** A delivery channel. Secrets are named by environment variable (`…Env`), never written in the file. */
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like LINEWATCH_SLACK_URL');
+const httpUrl = z.url({ protocol: /^https?$/ });
+const oneUrl = (c: { url?: string | undefined; urlEnv?: string | undefined }) =>
+  (c.url === undefined) !== (c.urlEnv === undefined);
+const oneUrlError = { message: 'give exactly one of url and urlEnv', path: ['url'] };
+
+/**
+ * A delivery channel. Secrets are named by environment variable (`…Env`), never written in the file:
+ * Slack and Teams incoming-webhook URLs carry their credential in the path, so prefer `urlEnv` there.
+ */
 export const ChannelSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('email'), to: z.array(z.email()).min(1) }),
-  z.strictObject({
-    type: z.literal('webhook'),
-    url: z.url({ protocol: /^https?$/ }),
-    /** Environment variable holding the HMAC-SHA256 secret. */
-    secretEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .optional(),
-  }),
-  z.strictObject({ type: z.literal('slack'), url: z.url({ protocol: /^https?$/ }) }),
-  z.strictObject({ type: z.literal('teams'), url: z.url({ protocol: /^https?$/ }) }),
+  z
+    .strictObject({
+      type: z.literal('webhook'),
+      url: httpUrl.optional(),
+      urlEnv: envName.optional(),
+      /** Environment variable holding the HMAC-SHA256 secret (`Linewatch-Signature` header). */
+      secretEnv: envName.optional(),
+    })
+    .refine(oneUrl, oneUrlError),
+  z
+    .strictObject({ type: z.literal('slack'), url: httpUrl.optional(), urlEnv: envName.optional() })
+    .refine(oneUrl, oneUrlError),
+  z
+    .strictObject({ type: z.literal('teams'), url: httpUrl.optional(), urlEnv: envName.optional() })
+    .refine(oneUrl, oneUrlError),
 ]);
 export type Channel = z.infer<typeof ChannelSchema>;
 

@@ -83,9 +83,41 @@ export const CorrelationConfigSchema = z.object({
 });
 export type CorrelationConfig = z.infer<typeof CorrelationConfigSchema>;
 
+/** The SMTP server e-mail notifications and reports are sent through (nodemailer). */
+export const SmtpConfigSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(587),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  secure: z.boolean().default(false),
+  /** Refuse to send unless the connection is upgraded to TLS. */
+  requireTLS: z.boolean().default(false),
+  user: z.string().min(1).optional(),
+  /** Environment variable holding the password (never written in the file). */
+  passwordEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .default('LINEWATCH_SMTP_PASSWORD'),
+  from: z.string().min(3).default('Linewatch <linewatch@localhost>'),
+});
+export type SmtpConfig = z.infer<typeof SmtpConfigSchema>;
+
 export const AlertingConfigSchema = z.object({
   /** How often the worker evaluates every alert rule. */
   evaluationInterval: DurationSchema.default(30_000),
+  smtp: SmtpConfigSchema.optional(),
+  delivery: z
+    .object({
+      /** How often the outbox is polled for notifications due. */
+      pollInterval: DurationSchema.default(2_000),
+      /** Attempts per notification and channel before it is given up (and the channel's alert fires). */
+      maxAttempts: z.number().int().min(1).max(100).default(10),
+      /** First retry delay; doubles each attempt up to `backoffCap`. */
+      backoffBase: DurationSchema.default(5_000),
+      backoffCap: DurationSchema.default(300_000),
+      /** Per-attempt timeout of an SMTP or HTTP send. */
+      timeout: DurationSchema.default(10_000),
+    })
+    .prefault({}),
 });
 
 export const DemoConfigSchema = z.object({

@@ -32,6 +32,8 @@ export {
   PlantConfigSchema,
   TimeZoneSchema,
   type PlantConfig,
+  SmtpConfigSchema,
+  type SmtpConfig,
 } from './config.ts';
 export { CollectorConfigSchema, type CollectorConfig } from './collectorConfig.ts';
 export {
