@@ -5,6 +5,7 @@ import { m102TraceIndexes } from './m102_traceIndexes.ts';
 import { m201Correlation } from './m201_correlation.ts';
 import { m301Dependencies } from './m301_dependencies.ts';
 import { m401Alerting } from './m401_alerting.ts';
+import { m402Notifications } from './m402_notifications.ts';
 import type { Migration } from './types.ts';
 
 /** Every migration, in version order. Add new ones at the end; never edit one that has shipped. */
@@ -16,5 +17,6 @@ export const migrations: readonly Migration[] = [
   m201Correlation,
   m301Dependencies,
   m401Alerting,
+  m402Notifications,
 ];
 export type { Migration };
