@@ -32,3 +32,10 @@ export {
 export { acknowledgeAlert, getAlert, listAlerts, type AlertFilter } from './listAlerts.ts';
 export { classifyTier, mostSevere, tierRank, type TierInput } from './tier.ts';
 export { loadAlertRules, type LoadedAlertRules, type LoadedAlertRule } from './rules/loadAlertRules.ts';
+// channels
+export { ChannelConfigError } from './channels/ChannelConfigError.ts';
+export {
+  createMailTransport,
+  type MailTransport,
+  type SecretLookup,
+} from './channels/createMailTransport.ts';
