@@ -32,6 +32,23 @@ export {
 export { acknowledgeAlert, getAlert, listAlerts, type AlertFilter } from './listAlerts.ts';
 export { classifyTier, mostSevere, tierRank, type TierInput } from './tier.ts';
 export { loadAlertRules, type LoadedAlertRules, type LoadedAlertRule } from './rules/loadAlertRules.ts';
+// silences and maintenance windows
+export {
+  activeSilence,
+  activeWindow,
+  maintenanceWindowAt,
+  nextWindowOccurrence,
+  type Occurrence,
+  type SilenceRecord,
+} from './silences.ts';
+export {
+  activeSilences,
+  createSilence,
+  expireSilence,
+  listSilences,
+  type StoredSilence,
+} from './silenceStore.ts';
+export { AlertRuleRegistry, type AlertRuleSnapshot } from './rules/alertRuleRegistry.ts';
 // channels
 export { ChannelConfigError } from './channels/ChannelConfigError.ts';
 export {
