@@ -215,7 +215,7 @@ describe('planNotifications', () => {
   it('routes an alert to the flow owner through the labels enrichment adds', () => {
     const alert = makeAlert({ id: 'gr', labels: { plant: 'P03', flow: 'goods_receipt' } });
     const { sent } = run([WED, WED + MIN], () => [alert], {
-      enrich: (a) => (a.flow === 'goods_receipt' ? { owner: 'logistics-it' } : {}),
+      enrich: (a): Record<string, string> => (a.flow === 'goods_receipt' ? { owner: 'logistics-it' } : {}),
     });
     expect(to(sent, 'logistics-it')).toHaveLength(1);
     expect(to(sent, 'manufacturing-it')).toHaveLength(0);
