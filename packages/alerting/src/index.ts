@@ -22,6 +22,19 @@ export {
   wildcardMatch,
   type QueuePoints,
 } from './evaluate/evaluateQueueRule.ts';
+export {
+  querySloWindows,
+  sloBurnSamples,
+  sloWindows,
+  type SloWindowRow,
+} from './evaluate/evaluateSloBurn.ts';
+export {
+  connectorRedSamples,
+  queryConnectorRed,
+  type ConnectorRedRow,
+} from './evaluate/evaluateConnectorRed.ts';
+export { pollerSamples, queryPollerScrapes, type PollerScrapeRow } from './evaluate/evaluatePollerRule.ts';
+export { querySamples, QueryRuleError, type RunNamedQuery } from './evaluate/evaluateQueryRule.ts';
 export { loadOpenAlerts, saveAlerts } from './alertStore.ts';
 export {
   createAlertEvaluator,
@@ -56,3 +69,25 @@ export {
   type MailTransport,
   type SecretLookup,
 } from './channels/createMailTransport.ts';
+export {
+  createChannelSender,
+  NOTIFICATION_ID_HEADER,
+  SIGNATURE_HEADER,
+  type ChannelSender,
+  type ChannelSenderOptions,
+} from './channels/createChannelSender.ts';
+export { signWebhook } from './channels/signWebhook.ts';
+export { verifyWebhookSignature } from './channels/verifyWebhookSignature.ts';
+export { retryDelay } from './channels/retryDelay.ts';
+// notifications
+export type { DeliveryOutcome, NotificationMessage, NotifiedAlert } from './notify/notification.ts';
+export {
+  createDeliverer,
+  createNotifier,
+  type Deliverer,
+  type Notifier,
+  type NotifyResult,
+} from './notify/createNotifier.ts';
+export { deliveriesOf, failingChannels, listOutbox, type OutboxRow } from './notify/notificationStore.ts';
+export { planNotifications, type PlanInput } from './notify/planNotifications.ts';
+export { AlertRuleFileError } from './errors.ts';

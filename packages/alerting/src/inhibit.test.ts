@@ -84,6 +84,23 @@ describe('attachSymptoms', () => {
     });
   });
 
+  it('attaches queues named after the silent consumer when no span traced them (MQTT, pollers)', () => {
+    const untraced = alert('quality-queue', {
+      canCause: true,
+      causeRank: 2,
+      node: 'messaging:p02.mes.quality_hold',
+      firedAt: T + 30_000,
+    });
+    const otherConsumer = alert('odoo-queue', {
+      canCause: true,
+      causeRank: 2,
+      node: 'messaging:p02.odoo.goods_movement',
+    });
+    const symptoms = attachSymptoms([mesSilent, untraced, otherConsumer], graph);
+    expect(symptoms.get('quality-queue')).toBe('mes-silent');
+    expect(symptoms.has('odoo-queue')).toBe(false);
+  });
+
   it('leaves another plant’s alerts alone', () => {
     const p01 = alert('p01-missing', { flow: 'production_confirmation', plant: 'P01' });
     expect(attachSymptoms([mesSilent, p01], graph).has('p01-missing')).toBe(false);

@@ -4,7 +4,9 @@ import { downstreamOf, flowDependencies, type ImpactGraph } from '@linewatch/cor
 // queue stalled), the alerts it explains are attached to it as symptoms and are not notified on their
 // own. An alert is explained by a cause at the same plant (or a cause with no plant) when
 //  - its node is downstream of the cause's node on the dependency map (`downstreamOf`), or
-//  - its node is a queue the cause's node consumes (a stopped consumer makes its inbound queues grow), or
+//  - its node is a queue the cause's node consumes (a stopped consumer makes its inbound queues grow):
+//    a messaging edge on the map, or, where no span traced the queue (MQTT, pollers only), a queue
+//    named after its consumer (`p02.mes.production_confirmation` has `mes` as a dot-separated part), or
 //  - it is about a flow that depends on the cause's node (`flowDependencies`).
 // Causes are taken in precedence order (silence and pollers, then failing systems, then queues; earlier
 // first): one explained by a cause already taken is its symptom, so each outage has one root.
@@ -38,6 +40,12 @@ function consumedQueues(graph: ImpactGraph): Map<string, Set<string>> {
   return out;
 }
 
+/** True when a queue node's name has the system as one of its dot-separated parts (its consumer by convention). */
+function namedConsumer(queueNode: string, system: string): boolean {
+  if (system.startsWith('messaging:')) return false;
+  return queueNode.slice('messaging:'.length).split('.').includes(system);
+}
+
 /**
  * For each symptom, the id of the firing cause it is attached to. Only firing causes inhibit; the
  * symptom may be pending or firing.
@@ -66,6 +74,7 @@ export function attachSymptoms(
     if (cause.plant !== null && a.plant === null) return false;
     const node = cause.node as string;
     if (a.node !== null && a.node !== node && reach.get(node)?.has(a.node)) return true;
+    if (a.node?.startsWith('messaging:') && namedConsumer(a.node, node)) return true;
     if (a.flow !== null && deps.get(a.flow)?.has(node)) return a.node === null || a.node !== node;
     return false;
   };

@@ -1,5 +1,6 @@
 import type { Alert, AlertDetail, AlertRef, Tier } from '@linewatch/schema';
 import { sql, type SqlQuery, type Store } from '@linewatch/store';
+import { deliveriesOf } from './notify/notificationStore.ts';
 
 // Reads of the alert API. Plant scoping is in the query: a caller restricted to some plants never
 // receives another plant's alert, symptom or cause.
@@ -24,6 +25,8 @@ interface Row {
   ack_by: string;
   ack_at: number | null;
   ack_comment: string;
+  /** Set from the history: the silence or maintenance window holding the alert's notifications. */
+  silenced_by?: string;
   cause_id: string;
 }
 
@@ -94,7 +97,7 @@ function toAlert(r: Row, cause: Row | undefined, symptoms: Row[], baseUrl: strin
     acknowledgedBy: r.ack_by || null,
     acknowledgedAt: iso(r.ack_at),
     ackComment: r.ack_comment || null,
-    silencedBy: null,
+    silencedBy: r.silenced_by ?? null,
     cause: cause ? ref(cause) : null,
     symptoms: symptoms.map(ref),
     link: `${baseUrl}/alerts/${encodeURIComponent(r.id)}`,
@@ -105,7 +108,7 @@ async function related(store: Store, rows: Row[], plants: readonly string[]) {
   const ids = rows.map((r) => r.id);
   const causeIds = [...new Set(rows.map((r) => r.cause_id).filter(Boolean))];
   const scope = plants.length ? sql`AND plant IN ${sql.param([...plants], 'Array(String)')}` : sql.empty();
-  const [symptoms, causes, acks] = await Promise.all([
+  const [symptoms, causes, acks, marks] = await Promise.all([
     ids.length
       ? store.query<Row>(sql`SELECT ${COLUMNS} FROM ${store.table('alerts')} FINAL
           WHERE cause_id IN ${sql.param(ids, 'Array(String)')} AND state IN ('pending', 'firing') ${scope}`)
@@ -119,7 +122,19 @@ async function related(store: Store, rows: Row[], plants: readonly string[]) {
           SELECT alert_id, by, toUnixTimestamp64Milli(at) AS at, comment FROM ${store.table('alert_acks')} FINAL
           WHERE alert_id IN ${sql.param(ids, 'Array(String)')}`)
       : Promise.resolve([]),
+    // The notifier marks an alert silenced (detail: the silence id or maintenance window) and released.
+    ids.length
+      ? store.query<{ alert_id: string; to: string; detail: string }>(sql`
+          SELECT alert_id, argMax(to_state, time) AS to, argMax(detail, time) AS detail
+          FROM ${store.table('alert_events')}
+          WHERE alert_id IN ${sql.param(ids, 'Array(String)')} AND to_state IN ('silenced', 'unsilenced')
+          GROUP BY alert_id`)
+      : Promise.resolve([]),
   ]);
+  for (const m of marks) {
+    const r = rows.find((x) => x.id === m.alert_id);
+    if (r && m.to === 'silenced' && r.state !== 'resolved') r.silenced_by = m.detail;
+  }
   for (const a of acks) {
     const r = rows.find((x) => x.id === a.alert_id);
     if (r) Object.assign(r, { ack_by: a.by, ack_at: Number(a.at), ack_comment: a.comment });
@@ -223,6 +238,6 @@ export async function getAlert(
   return {
     ...toAlert(row, causes.get(row.cause_id), symptoms, baseUrl),
     history: history.map((h) => ({ ...h, time: iso(h.time) as string, actor: h.actor || null })),
-    deliveries: [],
+    deliveries: await deliveriesOf(store, id),
   };
 }

@@ -14,11 +14,11 @@ export interface StoredSilence extends SilenceRecord {
 interface SilenceRow {
   id: string;
   matchers: string;
-  starts_at: number;
-  ends_at: number;
+  starts_ms: number;
+  ends_ms: number;
   created_by: string;
   comment: string;
-  created_at: number;
+  created_ms: number;
 }
 
 const dt = (ms: number) => new Date(ms).toISOString();
@@ -26,11 +26,11 @@ const dt = (ms: number) => new Date(ms).toISOString();
 const toSilence = (r: SilenceRow): StoredSilence => ({
   id: r.id,
   matchers: JSON.parse(r.matchers) as Matcher[],
-  startsAt: Number(r.starts_at),
-  endsAt: Number(r.ends_at),
+  startsAt: Number(r.starts_ms),
+  endsAt: Number(r.ends_ms),
   createdBy: r.created_by,
   comment: r.comment,
-  createdAt: Number(r.created_at),
+  createdAt: Number(r.created_ms),
 });
 
 /**
@@ -43,8 +43,10 @@ function plantScope(plants: readonly string[]): SqlQuery {
     AND JSONExtractString(m, 'value') IN ${sql.param([...plants], 'Array(String)')}, JSONExtractArrayRaw(matchers))`;
 }
 
-const COLUMNS = sql`id, matchers, toUnixTimestamp64Milli(starts_at) AS starts_at,
-  toUnixTimestamp64Milli(ends_at) AS ends_at, created_by, comment, toUnixTimestamp64Milli(created_at) AS created_at`;
+// Aliases differ from the columns: ClickHouse resolves a SELECT alias in WHERE, and the comparisons
+// below are against the DateTime64 columns.
+const COLUMNS = sql`id, matchers, toUnixTimestamp64Milli(starts_at) AS starts_ms,
+  toUnixTimestamp64Milli(ends_at) AS ends_ms, created_by, comment, toUnixTimestamp64Milli(created_at) AS created_ms`;
 
 /**
  * Stores a new silence and returns it.
@@ -86,14 +88,14 @@ export async function listSilences(
 ): Promise<StoredSilence[]> {
   const rows = await store.query<SilenceRow>(sql`
     SELECT ${COLUMNS} FROM ${store.table('silences')} FINAL
-    WHERE ends_at >= ${sql.param(dt(options.since), 'DateTime64(3)')} AND ${plantScope(options.plants)}
+    WHERE ends_at >= fromUnixTimestamp64Milli(${sql.param(Math.round(options.since), 'Int64')}) AND ${plantScope(options.plants)}
     ORDER BY starts_at DESC, id`);
   return rows.map(toSilence);
 }
 
 /** Silences in force at `now`, for the notifier. */
 export async function activeSilences(store: Store, now: number): Promise<SilenceRecord[]> {
-  const at = sql.param(dt(now), 'DateTime64(3)');
+  const at = sql`fromUnixTimestamp64Milli(${sql.param(Math.round(now), 'Int64')})`;
   const rows = await store.query<SilenceRow>(sql`
     SELECT ${COLUMNS} FROM ${store.table('silences')} FINAL WHERE starts_at <= ${at} AND ends_at > ${at}`);
   return rows.map(toSilence);

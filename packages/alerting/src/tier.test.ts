@@ -13,6 +13,18 @@ const input = (over: Partial<TierInput>): TierInput => ({
 });
 
 describe('classifyTier', () => {
+  it('makes a failing notification channel P2 whatever it serves, within rule bounds', () => {
+    const t = classifyTier(
+      input({ ruleKind: 'delivery', condition: 'delivery', criticality: null, flows: [] }),
+    );
+    expect(t).toMatchObject({ tier: 'P2' });
+    expect(t.reason).toContain('alerts are not reaching their contacts');
+    expect(
+      classifyTier(input({ ruleKind: 'delivery', condition: 'delivery', criticality: null, floor: 'P1' }))
+        .tier,
+    ).toBe('P1');
+  });
+
   it('makes a production flow missing or failing at a plant P1', () => {
     expect(classifyTier(input({})).tier).toBe('P1');
     expect(classifyTier(input({ condition: 'failed' })).tier).toBe('P1');

@@ -6,7 +6,7 @@ import type { Criticality, Tier } from '@linewatch/schema';
 
 /** What the tier of one alert is derived from. */
 export interface TierInput {
-  ruleKind: 'flow' | 'slo_burn' | 'queue' | 'poller' | 'connector' | 'query';
+  ruleKind: 'flow' | 'slo_burn' | 'queue' | 'poller' | 'connector' | 'query' | 'delivery';
   /** missing, late, failed, duplicate, burn_page, burn_ticket, silence, error_rate, p95_latency, depth, oldest_age, growing, poller_down, query */
   condition: string;
   /** The highest criticality of the affected flows, or null when no flow is known to depend on it. */
@@ -51,6 +51,8 @@ const DISTORTS = new Set([
 ]);
 
 function base(i: TierInput): { tier: Tier; why: string } {
+  // Whoever this channel serves is not being told: every other tier depends on it getting through.
+  if (i.ruleKind === 'delivery') return { tier: 'P2', why: 'alerts are not reaching their contacts' };
   const c = i.criticality;
   if (c === 'informational') return { tier: 'P4', why: 'informational flow' };
   if (c === null) {

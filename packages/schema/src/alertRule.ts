@@ -173,6 +173,16 @@ export const QueryRuleSchema = z.strictObject({
   labelColumns: z.array(z.string().min(1)).default([]),
 });
 
+/** Linewatch's own delivery: a notification channel whose latest attempts all failed. */
+export const DeliveryRuleSchema = z.strictObject({
+  ...common,
+  kind: z.literal('delivery'),
+  /** Consecutive failed attempts (the latest ones) that make a channel failing. */
+  minFailures: z.number().int().min(1).default(3),
+  /** How far back attempts are read. */
+  window: duration('Window of delivery attempts').default(3_600_000),
+});
+
 export const AlertRuleSchema = z.discriminatedUnion('kind', [
   FlowRuleSchema,
   SloBurnRuleSchema,
@@ -180,6 +190,7 @@ export const AlertRuleSchema = z.discriminatedUnion('kind', [
   PollerRuleSchema,
   ConnectorRuleSchema,
   QueryRuleSchema,
+  DeliveryRuleSchema,
 ]);
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export type AlertRuleInput = z.input<typeof AlertRuleSchema>;

@@ -5,7 +5,8 @@ import { openTestStore, type TestStore } from '@linewatch/store';
 import { createAlertEvaluator } from '@linewatch/alerting';
 import type { ImpactGraph } from '@linewatch/correlation';
 import { createHttpApp } from '../app.ts';
-import { createToken, TokenVerifier } from '../auth.ts';
+import { createToken } from '../auth.ts';
+import { AccessControl } from '../access/verifier.ts';
 import { registerAlertRoutes } from './alerts.ts';
 
 // The MES of P02 goes quiet: the evaluator (real chDB) fires the silence, the growing inbound queue
@@ -121,7 +122,7 @@ beforeAll(async () => {
   await evaluator.evaluate();
   app = createHttpApp({
     logger: pino({ level: 'silent' }),
-    verifier: new TokenVerifier([reader.entry, p01.entry, operator.entry]),
+    access: new AccessControl({ staticTokens: [reader.entry, p01.entry, operator.entry] }),
   });
   registerAlertRoutes(app.router, { store, now: () => NOW + MIN, baseUrl: 'http://linewatch.test' });
 });

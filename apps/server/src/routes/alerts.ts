@@ -11,7 +11,8 @@ import { acknowledgeAlert, getAlert, listAlerts } from '@linewatch/alerting';
 import { ApiError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import { parseBody, parseParams, parseQuery } from '../validate.ts';
-import { callerPlants } from './flows.ts';
+import { plantFilter, principalOf } from '../access/principal.ts';
+import { auditRequest } from '../access/auditRequest.ts';
 
 /** What the alert routes read. */
 export interface AlertRouteDeps {
@@ -47,7 +48,7 @@ export function registerAlertRoutes(router: ScopedRouter, deps: AlertRouteDeps):
     'read',
     async (c) => {
       const q = parseQuery(c, ListAlertsQuery);
-      const plants = callerPlants(c, q.plant);
+      const plants = plantFilter(c, q.plant);
       const list = await listAlerts(deps.store, { ...q, plants, baseUrl: deps.baseUrl });
       if (q.format === 'alertmanager') return c.json(list.items.map(toAlertmanager));
       return c.json(list);
@@ -66,7 +67,7 @@ export function registerAlertRoutes(router: ScopedRouter, deps: AlertRouteDeps):
     'read',
     async (c) => {
       const { id } = parseParams(c, AlertParams);
-      const alert = await getAlert(deps.store, id, callerPlants(c, undefined), deps.baseUrl);
+      const alert = await getAlert(deps.store, id, plantFilter(c), deps.baseUrl);
       if (!alert) throw new ApiError(404, 'alert_not_found', `no alert "${id}"`);
       return c.json(alert);
     },
@@ -84,15 +85,22 @@ export function registerAlertRoutes(router: ScopedRouter, deps: AlertRouteDeps):
     async (c) => {
       const { id } = parseParams(c, AlertParams);
       const body = await parseBody(c, AckAlertBody);
+      const now = deps.now();
       const ok = await acknowledgeAlert(deps.store, {
         id,
-        by: c.get('principal').name,
+        by: principalOf(c).name,
         comment: body.comment,
-        now: deps.now(),
-        plants: callerPlants(c, undefined),
+        now,
+        plants: plantFilter(c),
       });
       if (!ok) throw new ApiError(404, 'alert_not_found', `no alert "${id}"`);
-      const alert = await getAlert(deps.store, id, callerPlants(c, undefined), deps.baseUrl);
+      const alert = await getAlert(deps.store, id, plantFilter(c), deps.baseUrl);
+      await auditRequest(c, deps.store, now, {
+        action: 'alert.acknowledge',
+        target: id,
+        plant: alert?.labels?.plant,
+        after: { comment: body.comment ?? '' },
+      });
       return c.json(alert);
     },
     {

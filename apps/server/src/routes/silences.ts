@@ -18,7 +18,8 @@ import {
 import { ApiError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import { parseBody, parseParams } from '../validate.ts';
-import { callerPlants } from './flows.ts';
+import { plantFilter, principalOf } from '../access/principal.ts';
+import { auditRequest } from '../access/auditRequest.ts';
 
 /** What the silence routes read. */
 export interface SilenceRouteDeps {
@@ -59,7 +60,7 @@ export function registerSilenceRoutes(router: ScopedRouter, deps: SilenceRouteDe
     '/api/v1/silences',
     'read',
     async (c) => {
-      const plants = callerPlants(c, undefined);
+      const plants = plantFilter(c);
       const now = deps.now();
       // Silences that ended within the last day stay listed, so a person sees what just expired.
       const silences = await listSilences(deps.store, { since: now - DAY, plants });
@@ -95,7 +96,7 @@ export function registerSilenceRoutes(router: ScopedRouter, deps: SilenceRouteDe
     'operate',
     async (c) => {
       const body = await parseBody(c, CreateSilenceBody);
-      const plants = callerPlants(c, undefined);
+      const plants = plantFilter(c);
       if (plants.length) {
         const named = silencedPlants(body);
         if (!named.length)
@@ -116,9 +117,15 @@ export function registerSilenceRoutes(router: ScopedRouter, deps: SilenceRouteDe
         matchers: body.matchers,
         startsAt,
         endsAt,
-        createdBy: c.get('principal').name,
+        createdBy: principalOf(c).name,
         comment: body.comment,
         now,
+      });
+      await auditRequest(c, deps.store, now, {
+        action: 'silence.create',
+        target: silence.id,
+        plant: silencedPlants(body).length === 1 ? silencedPlants(body)[0] : undefined,
+        after: toSilence(silence, now),
       });
       return c.json(toSilence(silence, now), 201);
     },
@@ -136,8 +143,13 @@ export function registerSilenceRoutes(router: ScopedRouter, deps: SilenceRouteDe
     async (c) => {
       const { id } = parseParams(c, AlertParams);
       const now = deps.now();
-      const expired = await expireSilence(deps.store, { id, now, plants: callerPlants(c, undefined) });
+      const expired = await expireSilence(deps.store, { id, now, plants: plantFilter(c) });
       if (!expired) throw new ApiError(404, 'silence_not_found', `no silence "${id}"`);
+      await auditRequest(c, deps.store, now, {
+        action: 'silence.expire',
+        target: id,
+        after: toSilence(expired, now),
+      });
       return c.json(toSilence(expired, now));
     },
     {

@@ -19,10 +19,12 @@ export function kindLabel(message: NotificationMessage): string {
   }
 }
 
-/** The subject line: the title, prefixed with the kind unless it is a first firing. */
+/** The subject line: the title, prefixed with the kind unless it is a first firing or the title already says it. */
 export function subjectOf(message: NotificationMessage): string {
   const title = message.title.replace(/\s+/g, ' ').trim();
-  return message.kind === 'firing' ? title : `${kindLabel(message)}: ${title}`;
+  if (message.kind === 'firing' || (message.kind === 'resolved' && title.startsWith('[Resolved]')))
+    return title;
+  return `${kindLabel(message)}: ${title}`;
 }
 
 /** `1h30m`, `15m`, `45s`. */

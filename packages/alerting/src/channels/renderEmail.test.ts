@@ -8,6 +8,11 @@ describe('renderEmail', () => {
   it('uses the title as subject and prefixes it with the kind for resolved, repeated and escalated notifications', () => {
     expect(renderEmail(makeNotification()).subject).toBe('[P1] P02 · MES silent at P02 (+1 symptom)');
     expect(renderEmail(makeNotification({ kind: 'resolved' })).subject).toMatch(/^Resolved: \[P1\]/);
+    // The planner's resolve titles say so already: not twice.
+    expect(
+      renderEmail(makeNotification({ kind: 'resolved', title: '[Resolved] P1 P02 · MES silent at P02' }))
+        .subject,
+    ).toBe('[Resolved] P1 P02 · MES silent at P02');
     expect(renderEmail(makeNotification({ kind: 'repeat' })).subject).toMatch(/^Still firing: /);
     expect(
       renderEmail(makeNotification({ kind: 'escalation', escalation: { step: 2, afterMs: 900_000 } }))
@@ -40,6 +45,7 @@ describe('renderEmail', () => {
       '>PO-4711-0001<',
       'Symptoms (1)',
       'Production confirmations missing at P02',
+      'e.g. PO-4711-0003</span>',
       'href="https://linewatch.plant.example/alerts/alr_mes_silence_p02"',
       'href="https://linewatch.plant.example/transactions?flow=production_confirmation&#38;plant=P02"',
       'href="https://linewatch.plant.example/alerts?plant=P02"',
@@ -54,6 +60,7 @@ describe('renderEmail', () => {
       'Examples: PO-4711-0001, PO-4711-0002',
       'Symptoms (1):',
       '  - [P3] Production confirmations missing at P02 (P02 · production_confirmation) https://linewatch.plant.example/transactions?flow=production_confirmation&plant=P02',
+      '    e.g. PO-4711-0003',
       'View the transactions: https://linewatch.plant.example/alerts/alr_mes_silence_p02',
       'Open these alerts in Linewatch: https://linewatch.plant.example/alerts?plant=P02',
     ])

@@ -87,7 +87,11 @@ function alertHtml(alert: NotificationMessage['alerts'][number]): string {
               s.plant || s.flow
                 ? ` <span style="color:${MUTED};">(${escapeHtml([s.plant, s.flow].filter(Boolean).join(' · '))})</span>`
                 : ''
-            } ${link(s.link, 'view')}</li>`,
+            } ${link(s.link, 'view')}${
+              examplesOf(s).length
+                ? `<br><span style="color:${MUTED};">e.g. ${examplesOf(s).map(escapeHtml).join(', ')}</span>`
+                : ''
+            }</li>`,
         )
         .join('')}${more > 0 ? `<li style="margin:2px 0;color:${MUTED};">and ${more} more</li>` : ''}</ul>`
     : '';
@@ -141,6 +145,8 @@ function renderText(message: NotificationMessage, subject: string): string {
       for (const s of alert.symptoms.slice(0, MAX_SYMPTOMS)) {
         const where = [s.plant, s.flow].filter(Boolean).join(' · ');
         lines.push(`  - [${s.tier}] ${s.summary}${where ? ` (${where})` : ''} ${s.link}`);
+        const keys = examplesOf(s);
+        if (keys.length) lines.push(`    e.g. ${keys.join(', ')}`);
       }
       if (alert.symptoms.length > MAX_SYMPTOMS)
         lines.push(`  - and ${alert.symptoms.length - MAX_SYMPTOMS} more`);

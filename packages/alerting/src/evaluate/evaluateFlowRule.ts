@@ -93,3 +93,74 @@ export async function queryFlowCounts(
     SETTINGS max_execution_time = 30`);
   return rows.map((r) => ({ ...r, judged: Number(r.judged), hits: Number(r.hits) }));
 }
+
+/** Per flow and plant over one window: judged transactions and, per status, how many and examples. */
+export interface FlowStatusRow {
+  flow: string;
+  plant: string;
+  judged: number;
+  byStatus: Record<string, { hits: number; examples: string[] }>;
+}
+
+const COUNTED = ['missing', 'late', 'failed', 'duplicate'] as const;
+
+/**
+ * The counts every flow rule of one window and plant scope needs, for all flows, in one scan: the
+ * evaluator runs it once per cycle and derives each rule's rows from it (flowRowsOf), instead of one
+ * scan of `transactions` per rule. Rules filtering failures by error category keep their own query.
+ */
+export async function queryFlowStatusCounts(
+  store: Store,
+  scope: { window: number; plants: readonly string[] },
+  flowIds: readonly string[],
+  now: number,
+): Promise<FlowStatusRow[]> {
+  const plants = scope.plants.length
+    ? sql`AND plant IN ${sql.param([...scope.plants], 'Array(String)')}`
+    : sql.empty();
+  const perStatus = sql.join(
+    COUNTED.map(
+      (s, i) =>
+        sql`countIf(status = ${s}) AS ${sql.id(`hits_${i}`)}, groupArrayIf(5)(key, status = ${s}) AS ${sql.id(`examples_${i}`)}`,
+    ),
+    ', ',
+  );
+  const rows = await store.query<Record<string, unknown>>(sql`
+    SELECT CAST(flow, 'String') AS flow, CAST(plant, 'String') AS plant, count() AS judged, ${perStatus}
+    FROM ${store.table('transactions')} FINAL
+    WHERE flow IN ${sql.param([...flowIds], 'Array(String)')} ${plants}
+      AND status != 'in_progress'
+      AND coalesce(problem_deadline_at, completed_at, updated_at)
+        >= fromUnixTimestamp64Milli(${sql.param(Math.round(now - scope.window), 'Int64')})
+      AND coalesce(problem_deadline_at, completed_at, updated_at)
+        < fromUnixTimestamp64Milli(${sql.param(Math.round(now), 'Int64')})
+    GROUP BY flow, plant
+    ORDER BY flow, plant
+    SETTINGS max_execution_time = 30`);
+  return rows.map((r) => ({
+    flow: String(r.flow),
+    plant: String(r.plant),
+    judged: Number(r.judged),
+    byStatus: Object.fromEntries(
+      COUNTED.map((s, i) => [s, { hits: Number(r[`hits_${i}`]), examples: r[`examples_${i}`] as string[] }]),
+    ),
+  }));
+}
+
+/** One rule's rows out of the shared counts: its flows, its status. */
+export function flowRowsOf(
+  rule: FlowRule,
+  rows: readonly FlowStatusRow[],
+  flowIds: readonly string[],
+): FlowCountRow[] {
+  const flows = new Set(flowIds);
+  return rows
+    .filter((r) => flows.has(r.flow))
+    .map((r) => ({
+      flow: r.flow,
+      plant: r.plant,
+      judged: r.judged,
+      hits: r.byStatus[rule.condition.status]?.hits ?? 0,
+      examples: r.byStatus[rule.condition.status]?.examples ?? [],
+    }));
+}

@@ -53,3 +53,12 @@ export interface NotificationMessage {
   /** RFC 3339, when the planner created it. */
   createdAt: string;
 }
+
+/**
+ * How one delivery to one channel went. A failure is `retryable` when trying again later may succeed
+ * (a timeout, HTTP 429/5xx, SMTP 4xx); `retryAfterMs` is what the receiver asked for (Retry-After).
+ * `error` is safe to store and show: it never carries a URL, a secret or a message body.
+ */
+export type DeliveryOutcome =
+  | { ok: true; detail: string }
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number | undefined };

@@ -228,4 +228,17 @@ describe('planNotifications', () => {
     expect(again(first.groups)).toEqual(again(first.groups));
     expect(new Set(again(first.groups)).size).toBe(again(first.groups).length);
   });
+
+  it('gives a later episode of a forgotten group new ids, even with the same alert ids', () => {
+    // The outage resolves and its group is forgotten; the same alerts (same ids) fire again later.
+    const times = [WED, WED + MIN, WED + 2 * MIN, WED + 10 * MIN, WED + 30 * MIN, WED + 31 * MIN];
+    const { sent } = run(times, (t) => (t < WED + 2 * MIN || t >= WED + 30 * MIN ? mesOutage() : []));
+    const manager = to(sent, 'plant_manager_p02');
+    expect(manager.map((n) => [n.at, n.message.kind])).toEqual([
+      [WED + MIN, 'firing'],
+      [WED + 10 * MIN, 'resolved'],
+      [WED + 31 * MIN, 'firing'],
+    ]);
+    expect(manager[2]?.message.id).not.toBe(manager[0]?.message.id);
+  });
 });

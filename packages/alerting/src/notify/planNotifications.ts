@@ -278,7 +278,9 @@ export function planNotifications(input: PlanInput): PlanOutput {
         })),
       ];
       const message: NotificationMessage = {
-        id: idOf(key, contactId, kind, due.hash, told.lastNotifiedAt ?? 'first'),
+        // The group's first sighting keeps a later episode of the same group (same alert ids when
+        // the clock stalled) from reusing an id already in the outbox, which would never be sent.
+        id: idOf(key, contactId, kind, due.hash, told.lastNotifiedAt ?? `first@${rec.firstSeenAt}`),
         kind,
         groupKey: key,
         groupLabels: labels,

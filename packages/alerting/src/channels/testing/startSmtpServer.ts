@@ -17,6 +17,8 @@ export async function startSmtpServer(
     auth?: { user: string; pass: string };
     /** Reply to RCPT TO with this code (451: try later, 550: no such mailbox). */
     rejectRecipients?: { code: number; message: string };
+    /** Listen on this port (default: any free one). */
+    port?: number;
   } = {},
 ): Promise<{
   port: number;
@@ -65,7 +67,9 @@ export async function startSmtpServer(
     },
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const listening = server.listen(0, '127.0.0.1', () => resolve((listening.address() as AddressInfo).port));
+    const listening = server.listen(options.port ?? 0, '127.0.0.1', () =>
+      resolve((listening.address() as AddressInfo).port),
+    );
     listening.once('error', reject);
   });
   return {
