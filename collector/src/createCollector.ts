@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -18,6 +18,7 @@ import { registerEventRoutes } from './receivers/events/registerEventRoutes.ts';
 import { createMqttReceiver } from './receivers/mqtt/createMqttReceiver.ts';
 import { registerOdooRoutes } from './receivers/odoo/registerOdooRoutes.ts';
 import { createPollers } from './pollers/createPollers.ts';
+import { listenHttp } from './tls/listenHttp.ts';
 
 export interface CollectorDeps {
   config: LinewatchConfig;
@@ -181,11 +182,20 @@ export function createCollector(deps: CollectorDeps): Collector {
       });
       spooled.start();
       decoder = createDecodePool(c.decodeWorkers, logger);
-      httpServer = await listen(httpApp, c.otlpHttp.host, c.otlpHttp.port);
+      httpServer = await listenHttp({
+        fetch: httpApp.fetch,
+        host: c.otlpHttp.host,
+        port: c.otlpHttp.port,
+        tls: c.otlpHttp.tls,
+        source: 'collector.otlpHttp.tls',
+        listener: 'otlp-http',
+        logger,
+      });
       grpcServer = await createOtlpGrpcServer({
         ...ingestDeps,
         host: c.otlpGrpc.host,
         port: c.otlpGrpc.port,
+        tls: c.otlpGrpc.tls,
         maxBodyBytes: c.maxBodyBytes,
         verify: deps.verify,
       });
@@ -254,7 +264,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     addresses() {
       const a = httpServer?.address() as AddressInfo | null | undefined;
       return {
-        otlpHttp: a ? `http://${hostForUrl(a.address)}:${a.port}` : undefined,
+        otlpHttp: a ? `${c.otlpHttp.tls ? 'https' : 'http'}://${hostForUrl(a.address)}:${a.port}` : undefined,
         otlpGrpc: grpcServer ? `${hostForUrl(c.otlpGrpc.host)}:${grpcServer.port}` : undefined,
       };
     },
@@ -278,11 +288,4 @@ function lazyDecoder(get: () => DecodePool | undefined): DecodePool {
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolveListen, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, () => resolveListen(server));
-    server.once('error', reject);
-  });
 }

@@ -65,3 +65,36 @@ export {
   type PollScheduler,
 } from './pollers/createPollers.ts';
 export { QUEUE_METRICS, type QueueSample } from './pollers/queueGauges.ts';
+export {
+  TlsFileError,
+  describeCertificate,
+  loadTlsFiles,
+  secureContextOptions,
+  tlsFileIssues,
+  type TlsFiles,
+} from './tls/loadTlsFiles.ts';
+export {
+  watchTlsFiles,
+  type TlsFilesWatch,
+  type TlsReloadTiming,
+  type WatchTlsFilesOptions,
+} from './tls/watchTlsFiles.ts';
+export { listenHttp, type ListenHttpOptions } from './tls/listenHttp.ts';
+export {
+  grpcServerCredentials,
+  type GrpcServerCredentialsOptions,
+  type ReloadingGrpcCredentials,
+} from './tls/grpcServerCredentials.ts';
+export {
+  clientCertificate,
+  clientCertificateOfRequest,
+  clientCertificateOfSocket,
+  clientCertificateSubject,
+  grpcClientCertificate,
+  grpcClientCertificateSubject,
+  matchClientCertificate,
+  type ClientCertificate,
+  type GrpcCallWithAuthContext,
+} from './tls/clientCertificate.ts';
+export { distinguishedName, parseDistinguishedName } from './tls/distinguishedName.ts';
+export { isLoopbackHost, warnIfPlaintext } from './tls/warnIfPlaintext.ts';

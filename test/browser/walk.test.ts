@@ -260,6 +260,94 @@ describe('the support walk in a browser', () => {
     }
   }, 120_000);
 
+  it('lists alerts by tier, opens one with its history, and silences alerts like it', async () => {
+    // The demo's rules fire within a few evaluations (duplicates, the MES outage switched on above).
+    const alerts = await pollUntil(
+      async () => {
+        const res = await fetch(`${base}/api/v1/alerts?state=all`);
+        const body = (await res.json()) as { items: { id: string; rule: string }[] };
+        return body.items.length ? body.items : undefined;
+      },
+      150_000,
+      'an alert in the demo (GET /api/v1/alerts)',
+    );
+    await page.goto(`${base}/alerts?state=all`);
+    await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+    await page.getByLabel('Open alerts by tier').waitFor();
+    await page.getByRole('table', { name: 'Alerts' }).waitFor();
+    await settle();
+    await shoot(page, 'alerts');
+
+    await page.goto(`${base}/alerts/${encodeURIComponent(alerts[0]?.id ?? '')}`);
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await settle();
+    expect(await page.getByRole('table', { name: 'History' }).locator('tbody tr').count()).toBeGreaterThan(0);
+    await shoot(page, 'alert-detail');
+
+    await page.getByRole('link', { name: 'Silence like this' }).click();
+    await page.getByRole('heading', { name: 'Silences', level: 1 }).waitFor();
+    await pollUntil(
+      async () => ((await page.getByLabel('Value 1').inputValue()) === alerts[0]?.rule ? true : undefined),
+      20_000,
+      'the silence form to be prefilled from the alert',
+    );
+    await page.getByLabel('Comment').fill('browser walk: line 2 retooling');
+    await page.getByRole('button', { name: 'Silence', exact: true }).click();
+    await page.getByRole('table', { name: 'Silences' }).getByText('browser walk: line 2 retooling').waitFor();
+    await settle();
+    await shoot(page, 'silences');
+  }, 240_000);
+
+  it('lists the produced SLA reports with a preview of one', async () => {
+    // A fresh data directory catches up the shipped definitions' latest weekly run at start.
+    await pollUntil(
+      async () => {
+        const body = (await (await fetch(`${base}/api/v1/reports`)).json()) as { items: unknown[] };
+        return body.items.length ? true : undefined;
+      },
+      120_000,
+      'a produced report (GET /api/v1/reports)',
+    );
+    await page.goto(`${base}/reports`);
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Produced reports' }).waitFor();
+    const preview = page.frameLocator('iframe.report-preview');
+    await preview.locator('body').waitFor({ timeout: 30_000 });
+    expect(await preview.locator('body').innerText()).toMatch(/W\d{2}/);
+    await settle();
+    await shoot(page, 'reports');
+  }, 180_000);
+
+  it('says who is signed in and shows the audit trail (read-only) to the admin', async () => {
+    // In open mode (no principal on this demo) the browser on loopback is the local admin.
+    await page.goto(`${base}/?window=1h`);
+    await page.getByRole('table', { name: 'Plant × flow health' }).waitFor();
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe('local admin (no sign-in configured)');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+    const audit = await fetch(`${base}/api/v1/audit?limit=50`);
+    expect(audit.status).toBe(200);
+    const { entries } = (await audit.json()) as {
+      entries: { action: string; principal: { id: string }; before: unknown; after: unknown }[];
+    };
+    await settle();
+    expect(await page.locator('.state.error').count(), '/audit shows an error').toBe(0);
+    // The fault switched on at the start and the silence created above are recorded, by the local admin.
+    expect(entries.find((e) => e.action === 'demo.scenario')?.principal.id).toBe('local-admin');
+    expect(entries.find((e) => e.action === 'silence.create')?.principal.id).toBe('local-admin');
+    const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(1);
+    // Open the first change with a before or an after: they show side by side.
+    await page
+      .getByRole('button', { name: /^Show before and after of / })
+      .first()
+      .click();
+    await page.getByRole('region', { name: 'After' }).waitFor();
+    // Append-only: nothing on the page edits or deletes a row.
+    expect(await page.getByRole('button', { name: /delete|edit|remove/i }).count()).toBe(0);
+    await shoot(page, 'audit');
+  }, 60_000);
+
   it('reads on a 4K wall screen in the light theme', async () => {
     const wall = await browser.newContext({ viewport: { width: 3840, height: 2160 }, colorScheme: 'light' });
     const p = await wall.newPage();

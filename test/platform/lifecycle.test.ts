@@ -54,7 +54,7 @@ describe('linewatch start (embedded)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lw-expose-'));
     const p = start(writeTestConfig(dataDir, { server: { host: '0.0.0.0', port: 0 } }));
     expect(await p.exited).toBe(2);
-    expect(p.output()).toMatch(/binding 0\.0\.0\.0 with no tokens configured .*linewatch token create/);
+    expect(p.output()).toMatch(/binding 0\.0\.0\.0 with no principal or token .*linewatch token create/);
   });
 
   it('stops at start with every config problem listed', async () => {

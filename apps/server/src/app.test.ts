@@ -2,7 +2,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LinewatchConfigSchema } from '@linewatch/schema';
-import { createToken, TokenVerifier } from './auth.ts';
+import { createToken } from './auth.ts';
+import { AccessControl } from './access/verifier.ts';
 import { createHttpApp } from './app.ts';
 import { ApiError } from './errors.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -17,7 +18,7 @@ const ingester = createToken('ingester', ['ingest'], []);
 function makeApp() {
   const { app, router } = createHttpApp({
     logger,
-    verifier: new TokenVerifier([reader.entry, ingester.entry]),
+    access: new AccessControl({ staticTokens: [reader.entry, ingester.entry] }),
   });
   let ready: string | undefined = 'store unreachable';
   registerHealthRoutes(router, { store: () => Promise.resolve(ready) });
@@ -76,7 +77,10 @@ describe('HTTP app', () => {
     expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('transaction_not_found');
     const admin = createToken('admin', ['admin'], []);
     const { app: app2 } = (() => {
-      const { app, router } = createHttpApp({ logger, verifier: new TokenVerifier([admin.entry]) });
+      const { app, router } = createHttpApp({
+        logger,
+        access: new AccessControl({ staticTokens: [admin.entry] }),
+      });
       router.post('/api/v1/boom', 'operate', () => {
         throw new Error('secret detail');
       });
@@ -116,14 +120,10 @@ describe('HTTP app', () => {
 });
 
 describe('exposure check', () => {
-  it('refuses to bind a non-loopback address without tokens, and allows it with tokens', () => {
-    const open = LinewatchConfigSchema.parse({ server: { host: '0.0.0.0' } });
-    expect(() => checkExposure(open)).toThrow(/binding 0\.0\.0\.0 with no tokens configured/);
-    const withTokens = LinewatchConfigSchema.parse({
-      server: { host: '0.0.0.0' },
-      auth: { tokens: [reader.entry] },
-    });
-    expect(() => checkExposure(withTokens)).not.toThrow();
-    expect(() => checkExposure(LinewatchConfigSchema.parse({}))).not.toThrow();
+  it('refuses to bind a non-loopback address while no credential exists, and allows it once one does', () => {
+    const exposed = LinewatchConfigSchema.parse({ server: { host: '0.0.0.0' } });
+    expect(() => checkExposure(exposed, true)).toThrow(/binding 0\.0\.0\.0 with no principal or token/);
+    expect(() => checkExposure(exposed, false)).not.toThrow();
+    expect(() => checkExposure(LinewatchConfigSchema.parse({}), true)).not.toThrow();
   });
 });

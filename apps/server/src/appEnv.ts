@@ -1,4 +1,4 @@
-import type { Principal } from './auth.ts';
+import type { Principal } from './access/principal.ts';
 
 /** Hono environment of every Linewatch HTTP app. */
 export interface AppEnv {

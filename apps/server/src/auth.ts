@@ -1,27 +1,8 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import type { Scope, TokenConfig } from '@linewatch/schema';
 
-/** Who is calling: the scopes they hold and the plants they may see (empty = all). */
-export interface Principal {
-  name: string;
-  scopes: ReadonlySet<Scope>;
-  plants: readonly string[];
-}
-
-/** What a route requires; `public` routes (health probes, UI assets) need no token. */
-export type RouteScope = Scope | 'public';
-
-const IMPLIED: Record<Scope, Scope[]> = {
-  admin: ['admin', 'operate', 'read', 'ingest'],
-  operate: ['operate', 'read'],
-  read: ['read'],
-  ingest: ['ingest'],
-};
-
-/** Expands granted scopes with the ones they imply (admin ⊃ all, operate ⊃ read). */
-export function expandScopes(scopes: readonly Scope[]): Set<Scope> {
-  return new Set(scopes.flatMap((s) => IMPLIED[s]));
-}
+/** What a route requires: a scope; `authenticated` (any principal, e.g. who am I); `public` (health probes, UI assets, sign-in). */
+export type RouteScope = Scope | 'authenticated' | 'public';
 
 // scrypt parameters: ~20 ms per check on this machine, amortised by the verified-token cache.
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
@@ -39,7 +20,10 @@ export function createToken(
 ): { token: string; entry: TokenConfig } {
   const token = `lw_${randomBytes(24).toString('base64url')}`;
   const salt = randomBytes(16).toString('hex');
-  return { token, entry: { name, hash: hashToken(token, salt), salt, scopes, plants } };
+  return {
+    token,
+    entry: { name, hash: hashToken(token, salt), salt, scopes, plants, kind: 'service', systems: [] },
+  };
 }
 
 /**
@@ -60,39 +44,4 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 /** True if the host binds only the loopback interface. */
 export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
-}
-
-/**
- * Verifies bearer tokens against the configured salted hashes. With no tokens configured the
- * server runs only on loopback and the local user is admin (the caller enforces the loopback rule).
- */
-export class TokenVerifier {
-  private readonly cache = new Map<string, Principal | null>();
-  readonly open: boolean;
-
-  constructor(private readonly tokens: readonly TokenConfig[]) {
-    this.open = tokens.length === 0;
-  }
-
-  /** The principal for an Authorization header value, or undefined if it grants nothing. */
-  verify(authorization: string | undefined): Principal | undefined {
-    if (this.open) return { name: 'local-admin', scopes: expandScopes(['admin']), plants: [] };
-    const token = tokenOf(authorization);
-    if (!token) return undefined;
-    const cacheKey = createHash('sha256').update(token).digest('hex');
-    const cached = this.cache.get(cacheKey);
-    if (cached !== undefined) return cached ?? undefined;
-    let found: Principal | null = null;
-    for (const t of this.tokens) {
-      const expected = Buffer.from(t.hash, 'hex');
-      const actual = Buffer.from(hashToken(token, t.salt), 'hex');
-      if (expected.length === actual.length && timingSafeEqual(expected, actual)) {
-        found = { name: t.name, scopes: expandScopes(t.scopes), plants: t.plants };
-        break;
-      }
-    }
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(cacheKey, found);
-    return found ?? undefined;
-  }
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerReevaluateCommand } from './commands/reevaluate.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerSchemaCommands } from './commands/schema.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -16,6 +17,7 @@ registerTokenCommand(program);
 registerSchemaCommands(program);
 registerSimulateCommand(program);
 registerReevaluateCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

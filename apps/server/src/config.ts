@@ -4,6 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import { formatIssues, LinewatchConfigSchema, RoleSchema, type LinewatchConfig } from '@linewatch/schema';
 import { ConfigError } from './errors.ts';
 
+/**
+ * Secrets named by the config (`passwordEnv`, `secretEnv`, `urlEnv`) are read from the environment
+ * through this lookup, never copied into the config object, so they cannot end up in a logged config.
+ */
+export function environmentSecret(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /** The raw, not yet validated configuration tree (YAML, env and flags merged). */
 export type RawConfig = { [key: string]: unknown };
 

@@ -1,8 +1,9 @@
 import type { Context, Hono, MiddlewareHandler, Next } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from './appEnv.ts';
-import type { RouteScope, TokenVerifier } from './auth.ts';
-import { requireScope } from './middleware/requireScope.ts';
+import type { RouteScope } from './auth.ts';
+import type { AccessControl } from './access/verifier.ts';
+import { requireScope, type RequestAuthenticator } from './middleware/requireScope.ts';
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 type Handler = (c: Context<AppEnv>, next: Next) => Response | Promise<Response | void>;
@@ -30,9 +31,13 @@ export interface DeclaredRoute extends RouteDoc {
  */
 export class ScopedRouter {
   readonly routes: DeclaredRoute[] = [];
+  /** Ways besides the Authorization header a request may authenticate (sessions, client certificates). */
+  readonly authenticators: RequestAuthenticator[] = [];
+  /** Middleware run after the scope check and before every handler (per-principal rate limit, query range). */
+  readonly afterAuth: MiddlewareHandler<AppEnv>[] = [];
   constructor(
     readonly app: Hono<AppEnv>,
-    private readonly verifier: TokenVerifier,
+    readonly access: AccessControl,
   ) {}
 
   private add(method: Method, path: string, scope: RouteScope, handler: Handler, doc: RouteDoc = {}) {
@@ -40,7 +45,8 @@ export class ScopedRouter {
     this.app.on(
       method.toUpperCase(),
       path,
-      requireScope(this.verifier, scope),
+      requireScope(this.access, this.authenticators, scope),
+      ...this.afterAuth,
       handler as MiddlewareHandler<AppEnv>,
     );
     return this;
@@ -57,5 +63,8 @@ export class ScopedRouter {
   }
   delete(path: string, scope: RouteScope, handler: Handler, doc?: RouteDoc) {
     return this.add('delete', path, scope, handler, doc);
+  }
+  patch(path: string, scope: RouteScope, handler: Handler, doc?: RouteDoc) {
+    return this.add('patch', path, scope, handler, doc);
   }
 }

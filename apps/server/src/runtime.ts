@@ -1,11 +1,14 @@
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { listenHttp, tlsFileIssues } from '@linewatch/collector';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { LinewatchConfig } from '@linewatch/schema';
 import { migrate, openStore, pendingMigrations, type Store } from '@linewatch/store';
-import { TokenVerifier, isLoopback } from './auth.ts';
+import { isLoopback } from './auth.ts';
+import { AccessControl } from './access/verifier.ts';
 import { createHttpApp } from './app.ts';
 import { ConfigError } from './errors.ts';
+import { environmentSecret } from './config.ts';
 import { safeUrl } from './logger.ts';
 import { registerHealthRoutes, type ReadinessCheck } from './routes/health.ts';
 import { registerOpenApiRoute } from './routes/openapi.ts';
@@ -29,11 +32,14 @@ export interface RuntimeContext {
   config: LinewatchConfig;
   store: Store;
   logger: Logger;
-  verifier: TokenVerifier;
+  /** Principals, tokens and the credentials of requests (static tokens and the stored ones). */
+  access: AccessControl;
   /** The API router (present when the api role runs): components add their routes here. */
   router: ScopedRouter | undefined;
   /** Injected time source (tests pass a fake clock). */
   now: () => number;
+  /** Looks up a secret the config names by its environment variable (SMTP password, webhook secrets). */
+  secret: (name: string) => string | undefined;
   /** The components created so far, in start order (a later factory may use an earlier one). */
   components: readonly Component[];
 }
@@ -49,6 +55,8 @@ export interface StartOptions {
   /** Component factories in start order; each decides from `config.roles` whether it runs. */
   components?: ComponentFactory[];
   now?: () => number;
+  /** Secret lookup; default: the process environment (config.ts). */
+  secret?: (name: string) => string | undefined;
 }
 
 export interface RunningLinewatch {
@@ -59,25 +67,43 @@ export interface RunningLinewatch {
   stop(): Promise<void>;
 }
 
-/** Refuses configurations that would expose data: no tokens on a non-loopback address. */
-export function checkExposure(config: LinewatchConfig): void {
-  if (config.auth.tokens.length > 0) return;
+/**
+ * Refuses configurations that would expose data: a non-loopback bind while no credential exists (no
+ * static token in linewatch.yaml and no principal stored).
+ */
+export function checkExposure(config: LinewatchConfig, open: boolean): void {
+  if (!open) return;
   const hosts = [config.server.host, config.collector.otlpHttp.host, config.collector.otlpGrpc.host];
   const exposed = hosts.filter((h) => !isLoopback(h));
   if (exposed.length)
     throw new ConfigError(
       exposed.map(
         (h) =>
-          `server: binding ${h} with no tokens configured would expose every route; create one with \`linewatch token create --scope admin\` and add it to auth.tokens`,
+          `server: binding ${h} with no principal or token would expose every route; create one with \`linewatch token create --data-dir DIR --service-account NAME --scope admin\` (or add a static token to auth.tokens)`,
       ),
     );
+}
+
+/** Refuses TLS files that cannot serve (unreadable, not PEM, a key of another certificate), for the listeners the roles run. */
+export function checkTlsFiles(config: LinewatchConfig): void {
+  const listeners = [
+    ...(config.roles.includes('api') ? [{ source: 'server.tls', tls: config.server.tls }] : []),
+    ...(config.roles.includes('collector')
+      ? [
+          { source: 'collector.otlpHttp.tls', tls: config.collector.otlpHttp.tls },
+          { source: 'collector.otlpGrpc.tls', tls: config.collector.otlpGrpc.tls },
+        ]
+      : []),
+  ];
+  const issues = listeners.flatMap(({ source, tls }) => (tls ? tlsFileIssues(tls, source) : []));
+  if (issues.length) throw new ConfigError(issues);
 }
 
 /** Starts the process for the configured roles: store, migrations, then components, then the API. */
 export async function startLinewatch(options: StartOptions): Promise<RunningLinewatch> {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
-  checkExposure(config);
+  checkTlsFiles(config);
   const started = Date.now();
   const store = await openStore(config.store);
   logger.info(
@@ -92,16 +118,36 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
   );
   const components: Component[] = [];
   let server: ServerType | undefined;
+  let stopAccess: () => Promise<void> = () => Promise.resolve();
   try {
     const { applied } = await migrate(store, config.retention);
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
-    const verifier = new TokenVerifier(config.auth.tokens);
-    if (verifier.open)
-      logger.warn('no tokens configured: listening on loopback only, and the local user is admin');
+    const access = new AccessControl({
+      staticTokens: config.auth.tokens,
+      store,
+      logger: logger.child({ component: 'access' }),
+      now,
+    });
+    await access.start();
+    stopAccess = () => access.stop();
+    checkExposure(config, access.open);
+    if (access.open)
+      logger.warn('no principal or token exists: listening on loopback only, and the local user is admin');
 
-    const http = config.roles.includes('api') ? createHttpApp({ logger, verifier }) : undefined;
-    const ctx: RuntimeContext = { config, store, logger, verifier, router: http?.router, now, components };
+    const http = config.roles.includes('api')
+      ? createHttpApp({ logger, access, server: config.server, now })
+      : undefined;
+    const ctx: RuntimeContext = {
+      config,
+      store,
+      logger,
+      access,
+      router: http?.router,
+      now,
+      secret: options.secret ?? environmentSecret,
+      components,
+    };
     for (const factory of options.components ?? []) {
       const c = await factory(ctx);
       if (c) components.push(c);
@@ -128,16 +174,19 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
           { dir: config.paths.web },
           'web UI not built (npm run build -w @linewatch/web): serving the API only',
         );
-      server = await new Promise<ServerType>((resolveServer, reject) => {
-        const s = serve(
-          { fetch: http.app.fetch, hostname: config.server.host, port: config.server.port },
-          () => resolveServer(s),
-        );
-        s.once('error', reject);
+      // HTTPS when server.tls is set (certificates reloaded from disk); warns on a plain non-loopback bind.
+      server = await listenHttp({
+        fetch: http.app.fetch,
+        host: config.server.host,
+        port: config.server.port,
+        tls: config.server.tls,
+        source: 'server.tls',
+        listener: 'api',
+        logger,
       });
       const addr = server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      apiUrl = `http://${host}:${addr.port}`;
+      apiUrl = `${config.server.tls ? 'https' : 'http'}://${host}:${addr.port}`;
       logger.info({ url: apiUrl, ms: Date.now() - started }, 'Linewatch API listening');
     }
 
@@ -156,6 +205,7 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
               logger.error({ err, component: c.name }, 'component failed to stop cleanly');
             }
           }
+          await stopAccess();
           await store.close();
           logger.info('stopped');
         })()),
@@ -163,6 +213,7 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
   } catch (e) {
     server?.close();
     for (const c of components.reverse()) await c.stop().catch(() => undefined);
+    await stopAccess().catch(() => undefined);
     await store.close();
     throw e;
   }

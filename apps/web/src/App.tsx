@@ -9,6 +9,12 @@ import UnmatchedPage from './features/unmatched/UnmatchedPage.tsx';
 import SettingsPage from './features/settings/SettingsPage.tsx';
 import DashboardsPage from './features/dashboards/DashboardsPage.tsx';
 import DemoPage from './features/demo/DemoPage.tsx';
+import AlertsPage from './features/alerts/AlertsPage.tsx';
+import AlertPage from './features/alerts/AlertPage.tsx';
+import SilencesPage from './features/alerts/SilencesPage.tsx';
+import ReportsPage from './features/reports/ReportsPage.tsx';
+import { AuthGate } from './features/auth/AuthGate.tsx';
+import { AuthProvider } from './features/auth/AuthProvider.tsx';
 
 // Views that draw charts (recharts) or the map (xyflow + elkjs) load on first visit.
 const FlowPage = lazy(() => import('./features/flow/FlowPage.tsx'));
@@ -16,6 +22,8 @@ const DependencyMapPage = lazy(() => import('./features/dependency-map/Dependenc
 const QueuesPage = lazy(() => import('./features/queues/QueuesPage.tsx'));
 const CollectorPage = lazy(() => import('./features/collector/CollectorPage.tsx'));
 const DashboardPage = lazy(() => import('./features/dashboards/DashboardPage.tsx'));
+// Admins only, and rarely: not in the first load.
+const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'));
 
 function NotFound() {
   return (
@@ -28,8 +36,21 @@ function NotFound() {
   );
 }
 
-/** The routes of the UI; every view, filter and time range lives in the URL. */
+/**
+ * The routes of the UI; every view, filter and time range lives in the URL. A view that needs a
+ * sign-in shows the sign-in page at its own address, and itself once signed in.
+ */
 export function App() {
+  return (
+    <AuthProvider>
+      <AuthGate>
+        <AppRoutes />
+      </AuthGate>
+    </AuthProvider>
+  );
+}
+
+function AppRoutes() {
   return (
     <Layout>
       <Routes>
@@ -38,6 +59,10 @@ export function App() {
         <Route path="/transactions" element={<TransactionsPage />} />
         <Route path="/transactions/:flow/:key" element={<TransactionPage />} />
         <Route path="/search" element={<SearchPage />} />
+        <Route path="/alerts" element={<AlertsPage />} />
+        <Route path="/alerts/:id" element={<AlertPage />} />
+        <Route path="/silences" element={<SilencesPage />} />
+        <Route path="/reports" element={<ReportsPage />} />
         <Route path="/map" element={<DependencyMapPage />} />
         <Route path="/queues" element={<QueuesPage />} />
         <Route path="/unmatched" element={<UnmatchedPage />} />
@@ -45,6 +70,7 @@ export function App() {
         <Route path="/dashboards" element={<DashboardsPage />} />
         <Route path="/dashboards/:id" element={<DashboardPage />} />
         <Route path="/demo" element={<DemoPage />} />
+        <Route path="/audit" element={<AuditPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>

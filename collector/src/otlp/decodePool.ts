@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { IngestTable } from '../pipeline/types.ts';
 import { OtlpRequestError } from './errors.ts';
 import { transformOtlp } from './transformOtlp.ts';
-import type { OtlpEncoding, OtlpSignal } from './types.ts';
+import type { IngestRestriction, OtlpEncoding, OtlpSignal } from './types.ts';
 
 /** A request for the decode pool. */
 export interface DecodeJob {
@@ -15,6 +15,7 @@ export interface DecodeJob {
   encoding: OtlpEncoding;
   body: Uint8Array;
   receivedAtMs: number;
+  restriction?: IngestRestriction;
 }
 
 /** Row buffers handed back to a worker for reuse once their rows are spooled. */
@@ -61,6 +62,8 @@ export interface DecodePool {
     encoding: OtlpEncoding,
     body: Uint8Array,
     receivedAtMs: number,
+    /** What the sender may report for: resources and spans outside it are refused item by item. */
+    restriction?: IngestRestriction,
   ): Promise<Decoded>;
   /**
    * Hands the row buffers of a decoded request back once the pipeline is done with them (spooled or
@@ -154,7 +157,7 @@ export function createDecodePool(size: number, logger: Logger, options: DecodePo
 
   return {
     size,
-    decode(signal, encoding, body, receivedAtMs) {
+    decode(signal, encoding, body, receivedAtMs, restriction) {
       if (closed) return Promise.reject(new Error('the decode pool is closed'));
       let w = workers[0] as PoolWorker;
       for (const c of workers) if (c.inFlight.size < w.inFlight.size) w = c;
@@ -174,6 +177,7 @@ export function createDecodePool(size: number, logger: Logger, options: DecodePo
           encoding,
           body: owned ? body : new Uint8Array(body),
           receivedAtMs,
+          ...(restriction ? { restriction } : {}),
         };
         try {
           w.worker.postMessage(job, [job.body.buffer as ArrayBuffer]);
@@ -213,9 +217,12 @@ export function createDecodePool(size: number, logger: Logger, options: DecodePo
 function inThreadPool(): DecodePool {
   return {
     size: 0,
-    decode(signal, encoding, body, receivedAtMs) {
+    decode(signal, encoding, body, receivedAtMs, restriction) {
       try {
-        const r = transformOtlp(signal, encoding, body, { receivedAtMs });
+        const r = transformOtlp(signal, encoding, body, {
+          receivedAtMs,
+          ...(restriction ? { restriction } : {}),
+        });
         return Promise.resolve({
           tables: r.tables,
           rejected: r.rejected,

@@ -21,7 +21,11 @@ port.on('message', (message: WorkerMessage) => {
   let reply: DecodeReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const r = transformOtlp(job.signal, job.encoding, job.body, { receivedAtMs: job.receivedAtMs, buffers });
+    const r = transformOtlp(job.signal, job.encoding, job.body, {
+      receivedAtMs: job.receivedAtMs,
+      buffers,
+      ...(job.restriction ? { restriction: job.restriction } : {}),
+    });
     const tables = r.tables.map((t) => {
       // Row buffers own their ArrayBuffer (never Node's shared pool): transferred, not copied.
       transfer.push(t.data.buffer as ArrayBuffer);

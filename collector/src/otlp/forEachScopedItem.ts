@@ -1,8 +1,8 @@
-import { OtlpRequestError } from './errors.ts';
+import { OtlpItemError, OtlpRequestError } from './errors.ts';
 import { list } from './otlpValues.ts';
 import { resourceContext, scopeContext, type ResourceContext, type ScopeContext } from './resourceContext.ts';
 import type { RowsBuilder } from './rowsBuilder.ts';
-import type { OtlpResource, OtlpScope } from './types.ts';
+import { restrictionRefusal, type IngestRestriction, type OtlpResource, type OtlpScope } from './types.ts';
 
 /** Where one signal keeps its items: `resourceSpans[].scopeSpans[].spans[]` and its siblings. */
 export interface ScopedItemsShape<I> {
@@ -28,13 +28,15 @@ interface ScopeEntry {
  * Walks the resource → scope → item structure every OTLP export request shares, encoding each
  * resource and scope once, and calls `row` for each item with its scope's path and its index. A wrong structure at the
  * request level throws OtlpRequestError (400); an invalid resource, scope or item is refused with
- * the items under it (OTLP partial success) and the rest of the request is kept.
+ * the items under it (OTLP partial success) and the rest of the request is kept. So is a resource
+ * whose `service.name` or `biz.plant` the sender's credential may not report for (`restriction`).
  */
 export function forEachScopedItem<I>(
   request: unknown,
   shape: ScopedItemsShape<I>,
   out: RowsBuilder,
   row: (item: I, res: ResourceContext, scope: ScopeContext, scopePath: string, index: number) => void,
+  restriction?: IngestRestriction,
 ): void {
   if (request == null || typeof request !== 'object')
     throw new OtlpRequestError(`expected an ${shape.request} object`);
@@ -57,6 +59,12 @@ export function forEachScopedItem<I>(
       if (entry == null || typeof entry !== 'object')
         throw new OtlpRequestError(`${rPath}: expected an object`);
       res = resourceContext(entry.resource, entry.schemaUrl);
+      const refusal = restrictionRefusal(restriction, res.serviceName, res.biz?.['biz.plant']);
+      if (refusal)
+        throw new OtlpItemError(
+          refusal.field === 'system' ? 'resource.attributes[service.name]' : 'resource.attributes[biz.plant]',
+          refusal.message,
+        );
       scopes = list(entry[shape.scopes] as (ScopeEntry & Record<string, unknown>)[], shape.scopes);
     } catch (e) {
       if (e instanceof OtlpRequestError) throw e;

@@ -3,7 +3,7 @@ import type { AcceptResult, IngestTable, Pipeline } from '../pipeline/types.ts';
 import type { SelfTelemetry } from '../selfTelemetry/selfTelemetry.ts';
 import type { DecodePool } from './decodePool.ts';
 import { OtlpRequestError } from './errors.ts';
-import type { OtlpEncoding, OtlpSignal } from './types.ts';
+import type { IngestRestriction, OtlpEncoding, OtlpSignal } from './types.ts';
 
 /** A pipeline that can take a request's rows for several tables as one unit (the spooled pipeline can). */
 export type IngestPipeline = Pipeline & {
@@ -41,12 +41,13 @@ export async function ingestOtlp(
   signal: OtlpSignal,
   encoding: OtlpEncoding,
   body: Uint8Array,
+  restriction?: IngestRestriction,
 ): Promise<IngestOutcome> {
   const { telemetry } = deps;
   telemetry.count(component, signal, 'requests');
   let decoded;
   try {
-    decoded = await deps.decoder.decode(signal, encoding, body, deps.now());
+    decoded = await deps.decoder.decode(signal, encoding, body, deps.now(), restriction);
   } catch (e) {
     if (e instanceof OtlpRequestError) {
       telemetry.count(component, signal, 'rejected_requests', 1, 'malformed');

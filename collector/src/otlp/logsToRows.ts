@@ -57,7 +57,13 @@ const SHAPE: ScopedItemsShape<OtlpLogRecord> = {
  */
 export function logsToRows(request: unknown, ctx: TransformContext): RowsResult {
   const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
-  forEachScopedItem(request, SHAPE, out, (rec, res, scope) => logRow(rec, res, scope, out, ctx));
+  forEachScopedItem(
+    request,
+    SHAPE,
+    out,
+    (rec, res, scope) => logRow(rec, res, scope, out, ctx),
+    ctx.restriction,
+  );
   return out.result();
 }
 

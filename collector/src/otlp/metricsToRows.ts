@@ -120,20 +120,26 @@ function pointCount(data: { dataPoints?: unknown[] | null } | null | undefined):
  */
 export function metricsToRows(request: unknown, ctx: TransformContext = { receivedAtMs: 0 }): RowsResult {
   const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
-  forEachScopedItem(request, SHAPE, out, (metric, res, scope, scopePath, m) => {
-    if (metric == null || typeof metric !== 'object')
-      throw new OtlpItemError('(metric)', 'expected an object');
-    const head: MetricHead = {
-      prefix:
-        `"ResourceAttributes":${res.attributesJson},"ResourceSchemaUrl":${res.schemaUrlJson}` +
-        `,"ScopeName":${scope.nameJson},"ScopeVersion":${scope.versionJson},"ScopeAttributes":${scope.attributesJson}` +
-        `,"ScopeDroppedAttrCount":${scope.droppedAttributesCount},"ScopeSchemaUrl":${scope.schemaUrlJson}` +
-        `,"ServiceName":${res.serviceNameJson},"MetricName":${JSON.stringify(str(metric.name, 'name'))}` +
-        `,"MetricDescription":${JSON.stringify(str(metric.description, 'description'))}` +
-        `,"MetricUnit":${JSON.stringify(str(metric.unit, 'unit'))}`,
-    };
-    metricRows(metric, head, `${scopePath}.metrics[${m}]`, out);
-  });
+  forEachScopedItem(
+    request,
+    SHAPE,
+    out,
+    (metric, res, scope, scopePath, m) => {
+      if (metric == null || typeof metric !== 'object')
+        throw new OtlpItemError('(metric)', 'expected an object');
+      const head: MetricHead = {
+        prefix:
+          `"ResourceAttributes":${res.attributesJson},"ResourceSchemaUrl":${res.schemaUrlJson}` +
+          `,"ScopeName":${scope.nameJson},"ScopeVersion":${scope.versionJson},"ScopeAttributes":${scope.attributesJson}` +
+          `,"ScopeDroppedAttrCount":${scope.droppedAttributesCount},"ScopeSchemaUrl":${scope.schemaUrlJson}` +
+          `,"ServiceName":${res.serviceNameJson},"MetricName":${JSON.stringify(str(metric.name, 'name'))}` +
+          `,"MetricDescription":${JSON.stringify(str(metric.description, 'description'))}` +
+          `,"MetricUnit":${JSON.stringify(str(metric.unit, 'unit'))}`,
+      };
+      metricRows(metric, head, `${scopePath}.metrics[${m}]`, out);
+    },
+    ctx.restriction,
+  );
   return out.result();
 }
 

@@ -13,7 +13,14 @@ import {
 } from './otlpValues.ts';
 import type { ResourceContext, ScopeContext } from './resourceContext.ts';
 import { RowsBuilder } from './rowsBuilder.ts';
-import type { BytesLike, Int64Like, OtlpKeyValue, RowsResult, TransformContext } from './types.ts';
+import {
+  restrictionRefusal,
+  type BytesLike,
+  type Int64Like,
+  type OtlpKeyValue,
+  type RowsResult,
+  type TransformContext,
+} from './types.ts';
 
 interface OtlpSpan {
   traceId?: BytesLike;
@@ -64,7 +71,13 @@ const SHAPE: ScopedItemsShape<OtlpSpan> = {
  */
 export function tracesToRows(request: unknown, ctx: TransformContext): RowsResult {
   const out = new RowsBuilder(ctx.sizeHint, ctx.buffers);
-  forEachScopedItem(request, SHAPE, out, (span, res, scope) => spanRow(span, res, scope, out, ctx));
+  forEachScopedItem(
+    request,
+    SHAPE,
+    out,
+    (span, res, scope) => spanRow(span, res, scope, out, ctx),
+    ctx.restriction,
+  );
   return out.result();
 }
 
@@ -83,6 +96,8 @@ function spanRow(
   const duration = nanosDuration(span.startTimeUnixNano, span.endTimeUnixNano, 'endTimeUnixNano');
   const kind = enumOf(span.kind, KIND_NAMES, 'kind');
   const attrs = encodeAttributes(span.attributes, 'attributes');
+  const refusal = restrictionRefusal(ctx.restriction, undefined, attrs.biz?.['biz.plant']);
+  if (refusal) throw new OtlpItemError('attributes[biz.plant]', refusal.message);
   const status = span.status ?? undefined;
   const statusCode = enumOf(status?.code, STATUS_NAMES, 'status.code');
   const statusMessage = str(status?.message, 'status.message');

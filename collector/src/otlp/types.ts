@@ -35,6 +35,31 @@ export interface TransformContext {
   sizeHint?: number;
   /** Spare row buffers to reuse (decode workers get theirs back from the main thread). */
   buffers?: BufferPool;
+  /** What the sender's credential may report for; absent: anything. */
+  restriction?: IngestRestriction;
+}
+
+/**
+ * The systems (`service.name`) and plants (`biz.plant`) a service account may report for; an empty
+ * list allows any. Data outside them is refused item by item, the rest kept.
+ */
+export interface IngestRestriction {
+  systems: readonly string[];
+  plants: readonly string[];
+}
+
+/** Why `restriction` refuses data of `system` at `plant` (undefined: allowed). */
+export function restrictionRefusal(
+  restriction: IngestRestriction | undefined,
+  system: string | undefined,
+  plant: string | undefined,
+): { field: 'system' | 'plant'; message: string } | undefined {
+  if (!restriction) return undefined;
+  if (restriction.systems.length && system !== undefined && !restriction.systems.includes(system))
+    return { field: 'system', message: `this credential may not report for system "${system}"` };
+  if (restriction.plants.length && plant !== undefined && !restriction.plants.includes(plant))
+    return { field: 'plant', message: `this credential may not report for plant "${plant}"` };
+  return undefined;
 }
 
 // Lenient shapes of a decoded request: protobufjs messages (Long, Buffer) and parsed OTLP/JSON

@@ -35,9 +35,10 @@ beforeAll(async () => {
   consumer = await conn.createChannel();
   queue = uniqueName('lw_test_q');
   await producer.assertQueue(queue, { durable: false });
-  // The head message carries a timestamp property, so the management API can tell its age.
-  producer.sendToQueue(queue, Buffer.from('first'), { timestamp: Math.floor(NOW / 1000) - OLDEST_AGE_S });
-  for (let i = 1; i < READY + UNACKED; i++) producer.sendToQueue(queue, Buffer.from(`m${i}`));
+  // Every message carries the same timestamp property, so whichever is at the head of the ready
+  // messages once the consumer holds some, the management API can tell its age.
+  const timestamp = Math.floor(NOW / 1000) - OLDEST_AGE_S;
+  for (let i = 0; i < READY + UNACKED; i++) producer.sendToQueue(queue, Buffer.from(`m${i}`), { timestamp });
   // A consumer holds UNACKED messages without acknowledging them; the rest stay ready.
   await consumer.prefetch(UNACKED);
   await consumer.consume(queue, () => undefined, { noAck: false });
@@ -71,11 +72,13 @@ describe('RabbitMQ poller', () => {
       queues: [queue],
     });
     if (config.type !== 'rabbitmq') throw new Error('rabbitmq config expected');
-    // The management API refreshes queue statistics every few seconds: wait until they show the queue.
+    // The management API refreshes queue statistics every few seconds, and the head message's
+    // timestamp can show up a refresh later than the counts: wait until both are there.
     const scraper = createRabbitmqScraper(config, () => NOW);
     await eventually(async () => {
       const { samples } = await scraper.scrape(AbortSignal.timeout(5000));
       expect(samples).toMatchObject([{ queue, depth: READY, inFlight: UNACKED }]);
+      expect(samples[0]?.oldestAgeSeconds).toBeTypeOf('number');
     }, 30_000);
 
     const outcome = await pollersFor(config).pollers[0]?.pollOnce();

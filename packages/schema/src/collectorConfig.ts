@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema } from './duration.ts';
+import { TlsConfigSchema } from './tls.ts';
 
 // ---- Collector B: Odoo webhooks, MQTT, queue-depth pollers (collector/src/receivers/{odoo,mqtt}, collector/src/pollers)
 
@@ -183,10 +184,20 @@ export const CollectorConfigSchema = z.object({
   mqtt: MqttConfigSchema.optional(),
   pollers: PollersSchema,
   otlpHttp: z
-    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4318) })
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4318),
+      /** HTTPS for OTLP/HTTP, events and webhooks; plain HTTP when absent. */
+      tls: TlsConfigSchema.optional(),
+    })
     .prefault({}),
   otlpGrpc: z
-    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4317) })
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4317),
+      /** TLS for OTLP/gRPC; plaintext when absent. */
+      tls: TlsConfigSchema.optional(),
+    })
     .prefault({}),
   /** Largest accepted request body (after decompression). */
   maxBodyBytes: z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DurationSchema } from './duration.ts';
 import { CollectorConfigSchema } from './collectorConfig.ts';
+import { ClientCertificateMappingsSchema, TlsConfigSchema } from './tls.ts';
 
 /** The process roles `linewatch start --roles` can run. */
 export const RoleSchema = z.enum(['api', 'collector', 'worker']);
@@ -63,8 +64,12 @@ export const TokenConfigSchema = z.object({
     .string()
     .regex(/^[0-9a-f]{32}$/, 'expected the 32-hex-character salt printed by `linewatch token create`'),
   scopes: z.array(ScopeSchema).min(1),
-  /** Restricts read access to these plants; empty means all plants. */
+  /** Restricts access to these plants; empty means all plants. */
   plants: z.array(z.string().min(1)).default([]),
+  /** A person's token or a service account's (connector, middleware runtime, partner, gateway). */
+  kind: z.enum(['user', 'service']).default('service'),
+  /** For ingest: the systems (`service.name`, event `system`) it may report for; empty means any. */
+  systems: z.array(z.string().min(1)).default([]),
 });
 export type TokenConfig = z.infer<typeof TokenConfigSchema>;
 
@@ -150,6 +155,28 @@ export const PlantConfigSchema = z.object({
 });
 export type PlantConfig = z.infer<typeof PlantConfigSchema>;
 
+/** What one caller may ask of the API: requests per minute, time per request, time range per query. */
+export const ServerLimitsConfigSchema = z.object({
+  /** Per authenticated principal (user, service account, token); ingest (/v1/*) and health probes are exempt. */
+  requestsPerMinutePerPrincipal: z.number().int().positive().default(1200),
+  /** Per client address, for requests that end without a principal (no credential, or a failed one). */
+  requestsPerMinutePerAddress: z.number().int().positive().default(600),
+  /** An API request still running after this long is answered 503 `timeout`. */
+  requestTimeoutSeconds: z.number().positive().default(30),
+  /** The longest time range (`from`/`to`, `window`, a dashboard's `range`) a query may ask for. */
+  maxQueryRangeDays: z.number().positive().default(31),
+});
+export type ServerLimitsConfig = z.infer<typeof ServerLimitsConfigSchema>;
+
+/** Cross-origin access to the API from other web origins: off unless origins are listed. */
+export const CorsConfigSchema = z.object({
+  /** Exact origins like "https://portal.example.com"; empty: no CORS headers at all. */
+  origins: z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)).default([]),
+  /** Allow cookies and Authorization on cross-origin requests from those origins. */
+  credentials: z.boolean().default(false),
+});
+export type CorsConfig = z.infer<typeof CorsConfigSchema>;
+
 export const LinewatchConfigSchema = z.object({
   roles: z.array(RoleSchema).min(1).default(['api', 'collector', 'worker']),
   server: z
@@ -158,6 +185,10 @@ export const LinewatchConfigSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Seconds to finish in-flight work on SIGTERM before exiting. */
       shutdownGraceSeconds: z.number().positive().default(10),
+      /** HTTPS for the API and UI; plain HTTP when absent. */
+      tls: TlsConfigSchema.optional(),
+      limits: ServerLimitsConfigSchema.prefault({}),
+      cors: CorsConfigSchema.prefault({}),
     })
     .prefault({}),
   log: z
@@ -173,7 +204,13 @@ export const LinewatchConfigSchema = z.object({
       web: z.string().default('./apps/web/dist'),
     })
     .prefault({}),
-  auth: z.object({ tokens: z.array(TokenConfigSchema).default([]) }).prefault({}),
+  auth: z
+    .object({
+      tokens: z.array(TokenConfigSchema).default([]),
+      /** Verified client certificates (mTLS) of plant gateways and the service accounts they stand for. */
+      clientCertificates: ClientCertificateMappingsSchema,
+    })
+    .prefault({}),
   collector: CollectorConfigSchema.prefault({}),
   correlation: CorrelationConfigSchema.prefault({}),
   demo: DemoConfigSchema.prefault({}),

@@ -34,8 +34,20 @@ export {
   type PlantConfig,
   SmtpConfigSchema,
   type SmtpConfig,
+  ServerLimitsConfigSchema,
+  CorsConfigSchema,
+  type ServerLimitsConfig,
+  type CorsConfig,
 } from './config.ts';
 export { CollectorConfigSchema, type CollectorConfig } from './collectorConfig.ts';
+export {
+  ClientCertificateMappingSchema,
+  ClientCertificateMappingsSchema,
+  TlsConfigSchema,
+  type ClientCertificateMapping,
+  type TlsConfig,
+  type TlsConfigInput,
+} from './tls.ts';
 export {
   MqttConfigSchema,
   MqttTopicSchema,
@@ -271,3 +283,20 @@ export {
   type Silence,
   type SilenceList,
 } from './api/alerts.ts';
+export {
+  ListReportsQuery,
+  ReportDefinitionListSchema,
+  ReportDefinitionSchema,
+  ReportFileParams,
+  ReportFormatSchema,
+  ReportParams,
+  ReportListSchema,
+  ReportRecordSchema,
+  RunReportBody,
+  type ReportDefinition,
+  type ReportDefinitionInput,
+  type ReportDelivery,
+  type ReportFile,
+  type ReportFormat,
+  type ReportRecord,
+} from './report.ts';

@@ -25,7 +25,7 @@ export function collectorComponent(ctx: RuntimeContext): (Component & Collector)
     config: ctx.config,
     store: ctx.store,
     logger: ctx.logger.child({ component: 'collector' }),
-    verify: (authorization) => ctx.verifier.verify(authorization),
+    verify: (authorization) => ctx.access.verify(authorization),
     now: ctx.now,
   });
   if (ctx.router) {

@@ -51,10 +51,10 @@ function collectorUrl(ctx: RuntimeContext): string | undefined {
  */
 export function createDemoComponent(ctx: RuntimeContext): Component | undefined {
   let sim: Simulator | undefined;
-  if (ctx.router) registerDemoRoutes(ctx.router, () => sim);
+  if (ctx.router) registerDemoRoutes(ctx.router, () => sim, { store: ctx.store, now: ctx.now });
   const { config, logger } = ctx;
   if (!config.demo.enabled) return undefined;
-  if (!ctx.verifier.open)
+  if (!ctx.access.open)
     throw new ConfigError([
       'demo.enabled: the demo sends to its own receivers without a token, so it runs only without auth.tokens (a local trial); remove --demo or the tokens',
     ]);

@@ -6,6 +6,11 @@ import { demoIngestConfig, toSimFlow } from '@linewatch/simulator';
 import { child, type RawConfig } from '../config.ts';
 
 const DEMO_MQTT = { host: '127.0.0.1', port: 1883 };
+const DEMO_PLANTS = {
+  P01: { name: 'Lyon assembly', timeZone: 'Europe/Paris' },
+  P02: { name: 'Brno assembly', timeZone: 'Europe/Prague' },
+  P03: { name: 'Ghent process', timeZone: 'Europe/Brussels' },
+};
 
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
 export function reachable(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -35,6 +40,8 @@ export async function applyDemoIngest(raw: RawConfig): Promise<void> {
     flows.map((f) => toSimFlow(f.flow)),
     `mqtt://${DEMO_MQTT.host}:${DEMO_MQTT.port}`,
   );
+  // The demo estate's plants and their time zones (maintenance windows, working hours, report weeks).
+  raw.plants ??= DEMO_PLANTS;
   const collector = child(raw, 'collector');
   if (collector.odoo === undefined) collector.odoo = demo.odoo;
   if (collector.mqtt === undefined && (await reachable(DEMO_MQTT.host, DEMO_MQTT.port))) {

@@ -12,7 +12,8 @@ import { openTestStore, type TestStore } from '@linewatch/store';
 import { createDirectPipeline, createIngestApp, registerEventRoutes } from '@linewatch/collector';
 import { createCorrelationWorker, FlowRegistry, type CorrelationWorker } from '@linewatch/correlation';
 import { createHttpApp } from '../app.ts';
-import { expandScopes, TokenVerifier } from '../auth.ts';
+import { expandScopes } from '../access/principal.ts';
+import { AccessControl } from '../access/verifier.ts';
 import { registerFlowRoutes } from './flows.ts';
 import { registerTransactionRoutes } from './transactions.ts';
 
@@ -80,7 +81,7 @@ beforeAll(async () => {
     logger,
     now: () => now,
   });
-  api = createHttpApp({ logger, verifier: new TokenVerifier([]) });
+  api = createHttpApp({ logger, access: new AccessControl({ staticTokens: [] }) });
   const deps = { store, flows, now: () => now, clockSkew: CorrelationConfigSchema.parse({}).clockSkew };
   registerFlowRoutes(api.router, deps);
   registerTransactionRoutes(api.router, deps);

@@ -3,6 +3,8 @@ import type { Simulator } from '@linewatch/simulator';
 import { ApiError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import { parseBody } from '../validate.ts';
+import type { Store } from '@linewatch/store';
+import { auditRequest } from '../access/auditRequest.ts';
 
 /** The demo's state for the panel, or the "not running" answer. */
 export function demoState(sim: Simulator | undefined): DemoState {
@@ -38,7 +40,11 @@ export function demoState(sim: Simulator | undefined): DemoState {
  * `POST /api/v1/demo/scenarios` (operate: switch a scenario on or off). Without a running demo the
  * GET answers `running: false` and the POST 409 `demo_not_running`.
  */
-export function registerDemoRoutes(router: ScopedRouter, simulator: () => Simulator | undefined): void {
+export function registerDemoRoutes(
+  router: ScopedRouter,
+  simulator: () => Simulator | undefined,
+  audit?: { store: Store; now: () => number },
+): void {
   router.get('/api/v1/demo/scenarios', 'read', (c) => c.json(demoState(simulator())), {
     summary: 'The plant simulator (demo) and its fault scenarios',
     tags: ['demo'],
@@ -52,7 +58,14 @@ export function registerDemoRoutes(router: ScopedRouter, simulator: () => Simula
       const sim = simulator();
       if (!sim)
         throw new ApiError(409, 'demo_not_running', 'the demo is not running: start Linewatch with --demo');
-      return c.json(sim.setScenario(body.name, body.active, body.duration));
+      const scenario = sim.setScenario(body.name, body.active, body.duration);
+      if (audit)
+        await auditRequest(c, audit.store, audit.now(), {
+          action: 'demo.scenario',
+          target: body.name,
+          after: { active: body.active, ...(body.duration ? { duration: body.duration } : {}) },
+        });
+      return c.json(scenario);
     },
     {
       summary: 'Switch a demo fault scenario on (optionally for a duration) or off',

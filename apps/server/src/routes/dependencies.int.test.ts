@@ -12,7 +12,8 @@ import {
 import { openTestStore, type TestStore } from '@linewatch/store';
 import { createDependencyWorker } from '@linewatch/correlation';
 import { createHttpApp } from '../app.ts';
-import { createToken, TokenVerifier } from '../auth.ts';
+import { createToken } from '../auth.ts';
+import { AccessControl } from '../access/verifier.ts';
 import { registerDependencyRoutes } from './dependencies.ts';
 import { registerQueueRoutes } from './queues.ts';
 import { registerServiceRoutes } from './services.ts';
@@ -184,7 +185,7 @@ afterAll(() => store?.drop());
 function app() {
   const { app, router } = createHttpApp({
     logger: pino({ level: 'silent' }),
-    verifier: new TokenVerifier([reader.entry, p02Only.entry, ingestOnly.entry]),
+    access: new AccessControl({ staticTokens: [reader.entry, p02Only.entry, ingestOnly.entry] }),
   });
   const deps = { store, now: () => NOW };
   registerDependencyRoutes(router, {

@@ -1,3 +1,4 @@
+import { plantFilter } from '../access/principal.ts';
 import { resolve } from 'node:path';
 import type { Context } from 'hono';
 import {
@@ -59,14 +60,6 @@ export function requestRange(
   }
 }
 
-/** The caller's plants (empty: all); 403 when it asks for a plant outside them. */
-export function allowedPlants(c: Context<AppEnv>, plant: string | undefined): readonly string[] {
-  const plants = c.get('principal').plants;
-  if (plant !== undefined && plants.length > 0 && !plants.includes(plant))
-    throw new ApiError(403, 'forbidden_plant', `this token may not read plant "${plant}"`);
-  return plants;
-}
-
 /**
  * `GET /api/v1/dependencies` (the dependency map: nodes, edges, flows with metrics, health and
  * impact) and `GET /api/v1/dependencies/impact` (who depends on one node or edge, and where a failure
@@ -78,7 +71,7 @@ export function registerDependencyRoutes(router: ScopedRouter, deps: DependencyR
     q: { from?: string; to?: string; window?: number; plant?: string; flow?: string },
   ) {
     const range = requestRange(q, deps.now(), DEPENDENCY_DEFAULT_WINDOW_MS);
-    const plants = allowedPlants(c, q.plant);
+    const plants = plantFilter(c, q.plant);
     const flows = deps.flows();
     if (q.flow !== undefined && !flows.some((f) => f.id === q.flow))
       throw new ApiError(404, 'flow_not_found', `no flow "${q.flow}"`);

@@ -1,5 +1,5 @@
+import { plantFilter } from '../access/principal.ts';
 import { resolve } from 'node:path';
-import type { Context } from 'hono';
 import {
   flowHops,
   FlowHealthQuery,
@@ -27,7 +27,6 @@ import {
   type CorrelationWorker,
   type TimeRange,
 } from '@linewatch/correlation';
-import type { AppEnv } from '../appEnv.ts';
 import { ApiError, ConfigError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import type { ComponentFactory } from '../runtime.ts';
@@ -35,6 +34,7 @@ import { parseBody, parseParams, parseQuery } from '../validate.ts';
 import { registerSearchRoutes } from './search.ts';
 import { registerTransactionRoutes } from './transactions.ts';
 import { registerUnmatchedRoutes } from './unmatched.ts';
+import { auditRequest } from '../access/auditRequest.ts';
 
 /** What the flow, transaction, search and unmatched routes read. */
 export interface CorrelationRouteDeps {
@@ -61,14 +61,6 @@ export function correlationRange(
       throw new ApiError(400, 'invalid_request', `query.${e.message}`, { cause: e });
     throw e;
   }
-}
-
-/** The caller's plants (empty: all); 403 when it asks for a plant outside them. */
-export function callerPlants(c: Context<AppEnv>, plant: string | undefined): readonly string[] {
-  const plants = c.get('principal').plants;
-  if (plant !== undefined && plants.length > 0 && !plants.includes(plant))
-    throw new ApiError(403, 'forbidden_plant', `this token may not read plant "${plant}"`);
-  return plants;
 }
 
 /** Runs a query that takes a cursor; a cursor from elsewhere is a 400, not a 500. */
@@ -147,7 +139,7 @@ export function registerFlowRoutes(router: ScopedRouter, deps: CorrelationRouteD
     async (c) => {
       const q = parseQuery(c, FlowHealthQuery);
       const range = correlationRange(q, deps.now());
-      const plants = callerPlants(c, q.plant);
+      const plants = plantFilter(c, q.plant);
       if (q.flow !== undefined && !deps.flows.get(q.flow))
         throw new ApiError(404, 'flow_not_found', `no flow "${q.flow}"`);
       const now = deps.now();
@@ -182,6 +174,11 @@ export function registerFlowRoutes(router: ScopedRouter, deps: CorrelationRouteD
         logger: deps.logger,
       });
       deps.logger?.info({ ...result }, 'flow reevaluated');
+      await auditRequest(c, deps.store, deps.now(), {
+        action: 'flow.reevaluate',
+        target: flow,
+        after: result,
+      });
       return c.json(result);
     },
     {

@@ -11,7 +11,8 @@ import {
 } from '@linewatch/correlation';
 import type { ScopedRouter } from '../router.ts';
 import { parseQuery } from '../validate.ts';
-import { allowedPlants, requestRange } from './dependencies.ts';
+import { requestRange } from './dependencies.ts';
+import { plantFilter } from '../access/principal.ts';
 
 export interface QueueRouteDeps {
   store: Store;
@@ -32,7 +33,7 @@ export function registerQueueRoutes(router: ScopedRouter, deps: QueueRouteDeps):
     async (c) => {
       const q = parseQuery(c, QueueSeriesQuery);
       const range = requestRange(q, deps.now(), DEFAULT_WINDOW_MS);
-      const plants = plantsInScope(q.plant, allowedPlants(c, q.plant));
+      const plants = plantsInScope(q.plant, plantFilter(c, q.plant));
       const stepSeconds = chooseStepSeconds(range, q.step);
       const filter = { ...range, plants, queue: q.queue, system: q.system, stepSeconds };
       const [buckets, failures] = await Promise.all([

@@ -1,3 +1,4 @@
+import { plantFilter } from '../access/principal.ts';
 import { SearchQuery, SearchResponseSchema } from '@linewatch/schema';
 import { evaluationNow, searchTransactions } from '@linewatch/correlation';
 import type { ScopedRouter } from '../router.ts';
@@ -14,7 +15,7 @@ export function registerSearchRoutes(router: ScopedRouter, deps: CorrelationRout
       return c.json(
         await searchTransactions(deps.store, deps.flows.snapshot(), q.q, {
           limit: q.limit,
-          plants: c.get('principal').plants,
+          plants: plantFilter(c),
           // A missing step's overdue time, on the same clock as its status (dataClock.ts).
           now: await evaluationNow(deps.store, deps.now()),
         }),

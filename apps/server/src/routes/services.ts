@@ -16,7 +16,8 @@ import {
 } from '@linewatch/correlation';
 import type { ScopedRouter } from '../router.ts';
 import { parseParams, parseQuery } from '../validate.ts';
-import { allowedPlants, requestRange } from './dependencies.ts';
+import { requestRange } from './dependencies.ts';
+import { plantFilter } from '../access/principal.ts';
 
 export interface ServiceRouteDeps {
   store: Store;
@@ -37,7 +38,7 @@ export function registerServiceRoutes(router: ScopedRouter, deps: ServiceRouteDe
     async (c) => {
       const q = parseQuery(c, ListServicesQuery);
       const range = requestRange(q, deps.now(), DEFAULT_WINDOW_MS);
-      const plants = plantsInScope(q.plant, allowedPlants(c, q.plant));
+      const plants = plantsInScope(q.plant, plantFilter(c, q.plant));
       const seconds = (range.to.getTime() - range.from.getTime()) / 1000;
       const rows = await queryServiceRed(deps.store, { ...range, plants });
       const services = rows.map((r): ServiceSummary => {
@@ -66,7 +67,7 @@ export function registerServiceRoutes(router: ScopedRouter, deps: ServiceRouteDe
       const { service } = parseParams(c, ServiceParams);
       const q = parseQuery(c, ListOperationsQuery);
       const range = requestRange(q, deps.now(), DEFAULT_WINDOW_MS);
-      const plants = plantsInScope(q.plant, allowedPlants(c, q.plant));
+      const plants = plantsInScope(q.plant, plantFilter(c, q.plant));
       const seconds = (range.to.getTime() - range.from.getTime()) / 1000;
       const rows = await queryOperationRed(deps.store, service, { ...range, plants });
       return c.json({

@@ -17,7 +17,8 @@ import { openTestStore, type TestStore } from '@linewatch/store';
 import { createCorrelationWorker, FlowRegistry, type CorrelationWorker } from '@linewatch/correlation';
 import { makeEventInput } from '@linewatch/correlation/testing';
 import { createHttpApp } from '../app.ts';
-import { createToken, TokenVerifier } from '../auth.ts';
+import { createToken } from '../auth.ts';
+import { AccessControl } from '../access/verifier.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerFlowRoutes, type CorrelationRouteDeps } from './flows.ts';
 import { registerSearchRoutes } from './search.ts';
@@ -94,7 +95,10 @@ beforeAll(async () => {
     logger,
     now: () => NOW,
   });
-  app = createHttpApp({ logger, verifier: new TokenVerifier([reader.entry, p02.entry, operator.entry]) });
+  app = createHttpApp({
+    logger,
+    access: new AccessControl({ staticTokens: [reader.entry, p02.entry, operator.entry] }),
+  });
   const deps: CorrelationRouteDeps = { store, flows, now: () => NOW, clockSkew: MIN };
   registerFlowRoutes(app.router, deps);
   registerTransactionRoutes(app.router, deps);

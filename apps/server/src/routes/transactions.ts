@@ -1,3 +1,4 @@
+import { plantFilter } from '../access/principal.ts';
 import {
   ListTransactionsQuery,
   TransactionDetailSchema,
@@ -8,7 +9,7 @@ import { evaluationNow, getTransactionDetail, listTransactions } from '@linewatc
 import { ApiError } from '../errors.ts';
 import type { ScopedRouter } from '../router.ts';
 import { parseParams, parseQuery } from '../validate.ts';
-import { callerPlants, correlationRange, withCursor, type CorrelationRouteDeps } from './flows.ts';
+import { correlationRange, withCursor, type CorrelationRouteDeps } from './flows.ts';
 
 /**
  * `GET /api/v1/transactions` (filtered, sorted, cursor-paginated) and
@@ -27,7 +28,7 @@ export function registerTransactionRoutes(router: ScopedRouter, deps: Correlatio
         q.from !== undefined || q.to !== undefined || q.window !== undefined
           ? correlationRange(q, deps.now())
           : {};
-      const plants = callerPlants(c, q.plant);
+      const plants = plantFilter(c, q.plant);
       // A missing step's overdue time, on the same clock as its status (dataClock.ts).
       const now = await evaluationNow(deps.store, deps.now());
       const list = await withCursor(() =>
@@ -66,7 +67,7 @@ export function registerTransactionRoutes(router: ScopedRouter, deps: Correlatio
         deps.store,
         deps.flows.snapshot(),
         { flow, key },
-        { now: deps.now(), clockSkew: deps.clockSkew, plants: c.get('principal').plants },
+        { now: deps.now(), clockSkew: deps.clockSkew, plants: plantFilter(c) },
       );
       if (!detail) throw new ApiError(404, 'transaction_not_found', `no transaction ${key} in flow ${flow}`);
       return c.json(detail);

@@ -1,8 +1,9 @@
+import { plantFilter } from '../access/principal.ts';
 import { ListUnmatchedQuery, UnmatchedListSchema } from '@linewatch/schema';
 import { listUnmatched } from '@linewatch/correlation';
 import type { ScopedRouter } from '../router.ts';
 import { parseQuery } from '../validate.ts';
-import { callerPlants, correlationRange, withCursor, type CorrelationRouteDeps } from './flows.ts';
+import { correlationRange, withCursor, type CorrelationRouteDeps } from './flows.ts';
 
 /**
  * `GET /api/v1/unmatched`: events kept but attributed to no transaction, grouped by (flow as sent,
@@ -15,7 +16,7 @@ export function registerUnmatchedRoutes(router: ScopedRouter, deps: CorrelationR
     async (c) => {
       const q = parseQuery(c, ListUnmatchedQuery);
       const range = correlationRange(q, deps.now());
-      const plants = callerPlants(c, q.plant);
+      const plants = plantFilter(c, q.plant);
       return c.json(
         await withCursor(() =>
           listUnmatched(deps.store, {

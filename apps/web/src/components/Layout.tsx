@@ -4,15 +4,19 @@ import { useIsFetching } from '@tanstack/react-query';
 import { useLive } from '../lib/live.tsx';
 import { useTheme } from '../lib/theme.ts';
 import { useDemoState } from '../features/demo/queries.ts';
+import { isAdmin, useAuth } from '../features/auth/AuthProvider.tsx';
+import { UserMenu } from '../features/auth/UserMenu.tsx';
 
 const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/', label: 'Overview', end: true },
+  { to: '/alerts', label: 'Alerts' },
   { to: '/transactions', label: 'Transactions' },
   { to: '/map', label: 'Dependency map' },
   { to: '/queues', label: 'Queues' },
   { to: '/unmatched', label: 'Unmatched' },
   { to: '/collector', label: 'Collector' },
   { to: '/dashboards', label: 'Dashboards' },
+  { to: '/reports', label: 'Reports' },
 ];
 
 function Logo() {
@@ -72,12 +76,13 @@ export function SearchBox() {
   );
 }
 
-/** The app shell: top bar with navigation, search, live refresh and theme; the page below. */
+/** The app shell: top bar with navigation, search, live refresh, theme and who is signed in; the page below. */
 export function Layout({ children }: { children: ReactNode }) {
   const { live, setLive } = useLive();
   const [theme, toggleTheme] = useTheme();
   const fetching = useIsFetching();
   const demo = useDemoState();
+  const { principal } = useAuth();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -93,6 +98,7 @@ export function Layout({ children }: { children: ReactNode }) {
               {n.label}
             </NavLink>
           ))}
+          {isAdmin(principal) && <NavLink to="/audit">Audit</NavLink>}
           {demo.data?.running && <NavLink to="/demo">Demo</NavLink>}
         </nav>
         <span className="spacer" />
@@ -115,6 +121,7 @@ export function Layout({ children }: { children: ReactNode }) {
           >
             {theme === 'dark' ? '☀' : '☾'}
           </button>
+          <UserMenu />
           <NavLink to="/settings" aria-label="Settings" className="small">
             ⚙
           </NavLink>

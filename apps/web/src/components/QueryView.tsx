@@ -34,9 +34,9 @@ export function QueryView<T>({ query, what, isEmpty, empty, children, skeletonHe
           <strong>Could not load {what}.</strong>
         </div>
         <div className="small">{describeError(query.error)}</div>
-        {query.error instanceof ApiRequestError && query.error.status === 401 && (
+        {query.error instanceof ApiRequestError && query.error.status === 403 && (
           <div className="small">
-            This server needs a token: <a href="/settings">enter one in Settings</a>.
+            Your account may not see this: ask an administrator for the scope or plant it needs.
           </div>
         )}
         <button type="button" onClick={() => void query.refetch()} style={{ marginTop: '0.5rem' }}>

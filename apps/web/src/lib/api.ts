@@ -1,5 +1,3 @@
-const TOKEN_KEY = 'linewatch.token';
-
 /** A request to the Linewatch API failed: what was asked, the HTTP status and the server's error code. */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
@@ -9,27 +7,60 @@ export class ApiRequestError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
-    options?: ErrorOptions & { method?: string },
+    options?: ErrorOptions & { method?: string; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.method = options?.method ?? 'GET';
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
   readonly method: string;
+  /** From a 429's Retry-After header: how long to wait before trying again. */
+  readonly retryAfterSeconds: number | undefined;
 }
 
-/** The bearer token kept in this browser (servers with auth), or undefined. */
-export function getToken(): string | undefined {
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
+// The session is an HttpOnly cookie the browser sends by itself; the page never sees a token. The
+// CSRF token of that session is held in this module only (never in web storage): a reload reads it
+// again from GET /api/v1/auth/session.
+let csrfToken: string | null = null;
+
+/** Sets (or with null, forgets) the CSRF token sent with every state-changing request. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
 }
 
-/** Stores (or with an empty value, forgets) the bearer token used for API calls. */
-export function setToken(token: string): void {
-  if (token.trim()) localStorage.setItem(TOKEN_KEY, token.trim());
-  else localStorage.removeItem(TOKEN_KEY);
+const unauthorizedListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` when an API call answers 401 (the session ended or was never there), so the app
+ * can show the sign-in page; the sign-in routes themselves (/api/v1/auth/…) do not count.
+ * Returns the unsubscribe function.
+ */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+function noticeStatus(url: string, status: number): void {
+  if (status === 401 && !url.startsWith('/api/v1/auth/')) for (const l of unauthorizedListeners) l();
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The headers of a request: JSON, and the CSRF token on a state-changing one when there is a session. */
+function headersFor(method: string, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (hasBody) headers['content-type'] = 'application/json';
+  if (csrfToken && STATE_CHANGING.has(method)) headers['x-csrf-token'] = csrfToken;
+  return headers;
+}
+
+/** Retry-After is either seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** What apiGet needs of a schema: zod's safeParse (apps/web depends on @linewatch/schema only). */
@@ -66,6 +97,30 @@ export function apiPost<T>(path: string, body: unknown, schema: ResponseSchema<T
 }
 
 /**
+ * GETs a file from the API with the session cookie: the bytes as a Blob, for a download or a preview
+ * (a Blob lets the page name the download and show a preview in a sandboxed frame).
+ */
+export async function apiBlob(path: string): Promise<Blob> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  noticeStatus(path, res.status);
+  if (!res.ok) throw new ApiRequestError(path, res.status, `http_${res.status}`, `HTTP ${res.status}`);
+  return res.blob();
+}
+
+/**
+ * POSTs to a path whose answer has no body (204), such as sign-out.
+ * @example await apiPostNoContent('/api/v1/auth/logout')
+ */
+export async function apiPostNoContent(path: string): Promise<void> {
+  await request(path, null, { method: 'POST' });
+}
+
+/** DELETEs a same-origin API path and parses the answer like apiGet. */
+export function apiDelete<T>(path: string, schema: ResponseSchema<T>): Promise<T> {
+  return request(path, schema, { method: 'DELETE' });
+}
+
+/**
  * GETs a same-origin API path and parses the answer with a zod schema from @linewatch/schema,
  * so a server that answers an unexpected shape fails loudly here and not deep in a component.
  * @example await apiGet('/api/v1/flow-health', FlowHealthSchema, { window: '6h' })
@@ -83,15 +138,22 @@ async function request<T>(
   url: string,
   schema: ResponseSchema<T>,
   init: { method?: string; body?: string; signal?: AbortSignal },
-): Promise<T> {
+): Promise<T>;
+async function request(
+  url: string,
+  schema: null,
+  init: { method?: string; body?: string; signal?: AbortSignal },
+): Promise<undefined>;
+async function request<T>(
+  url: string,
+  schema: ResponseSchema<T> | null,
+  init: { method?: string; body?: string; signal?: AbortSignal },
+): Promise<T | undefined> {
   const method = init.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers = headersFor(method, init.body !== undefined);
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers });
+    res = await fetch(url, { ...init, method, headers, credentials: 'same-origin' });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiRequestError(
@@ -105,6 +167,8 @@ async function request<T>(
       },
     );
   }
+  noticeStatus(url, res.status);
+  if (res.ok && schema === null) return undefined;
   let body: unknown;
   try {
     body = await res.json();
@@ -128,9 +192,10 @@ async function request<T>(
       err?.code ?? `http_${res.status}`,
       err?.message ?? `HTTP ${res.status}`,
       err?.requestId,
-      { method },
+      { method, retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after')) },
     );
   }
+  if (schema === null) return undefined;
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const first = parsed.error.issues

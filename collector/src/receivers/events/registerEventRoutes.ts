@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { EventBatchBodySchema } from '@linewatch/schema';
 import type { Pipeline } from '../../pipeline/types.ts';
+import { requestRestriction } from '../ingestApp.ts';
 import { countNothing, type CountIngest } from './countIngest.ts';
 import { readJsonBody } from './readJsonBody.ts';
 import { refusalResponse } from './refusalResponse.ts';
@@ -48,7 +49,11 @@ export function registerEventRoutes(app: Hono, deps: EventRoutesDeps): void {
       );
     }
     const items = Array.isArray(batch.data) ? batch.data : batch.data.events;
-    const { events, rejected, warnings } = validateEventBatch(items, deps.knownFlows?.());
+    const { events, rejected, warnings } = validateEventBatch(
+      items,
+      deps.knownFlows?.(),
+      requestRestriction(c),
+    );
     count('events', 'received', items.length);
     const rejectedItems = countItems(rejected);
     if (rejectedItems > 0) count('events', 'rejected', rejectedItems, 'invalid_event');

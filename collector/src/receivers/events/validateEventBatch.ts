@@ -1,5 +1,6 @@
 import { BusinessEventSchema, type BusinessEvent } from '@linewatch/schema';
 import type { z } from 'zod';
+import { restrictionRefusal, type IngestRestriction } from '../../otlp/types.ts';
 
 /** Why one item of a batch was not stored (or, for warnings, stored with a remark). */
 export interface ItemIssue {
@@ -30,12 +31,14 @@ function pathOf(issue: z.core.$ZodIssue): string {
 
 /**
  * Validates each item of a batch against the canonical event schema: valid items are kept even when
- * others fail, duplicate ids inside the batch keep the first and reject the rest.
+ * others fail, duplicate ids inside the batch keep the first and reject the rest, and an event of a
+ * system or plant the sender's credential may not report for (`restriction`) is rejected.
  * @example validateEventBatch([{ id: 'e1', time: '2026-11-27T08:15:00Z', step: 'odoo_done', key: 'MO/00042', system: 'odoo', plant: 'P1' }])
  */
 export function validateEventBatch(
   items: readonly unknown[],
   knownFlows?: ReadonlySet<string>,
+  restriction?: IngestRestriction,
 ): ValidatedBatch {
   const events: ValidatedBatch['events'] = [];
   const rejected: ItemIssue[] = [];
@@ -53,6 +56,11 @@ export function validateEventBatch(
       return;
     }
     const event = parsed.data;
+    const refusal = restrictionRefusal(restriction, event.system, event.plant);
+    if (refusal) {
+      rejected.push({ index, field: refusal.field, message: refusal.message });
+      return;
+    }
     const t = Date.parse(event.time);
     if (t < MIN_TIME || t >= MAX_TIME) {
       rejected.push({ index, field: 'time', message: 'outside the storable range 1900-01-01 … 2262-04-10' });

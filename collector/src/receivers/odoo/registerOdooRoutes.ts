@@ -2,6 +2,8 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { OdooSource } from '@linewatch/schema';
 import type { Pipeline } from '../../pipeline/types.ts';
+import { restrictionRefusal } from '../../otlp/types.ts';
+import { requestRestriction } from '../ingestApp.ts';
 import { countNothing, type CountIngest } from '../events/countIngest.ts';
 import { readJsonBody } from '../events/readJsonBody.ts';
 import { refusalResponse } from '../events/refusalResponse.ts';
@@ -72,6 +74,11 @@ export function registerOdooRoutes(app: Hono, deps: OdooRoutesDeps): void {
           'odoo webhook not mapped',
         );
       return c.json({ accepted: 0, ignored: 1, reason: mapped.reason, message: mapped.message }, 200);
+    }
+    const refusal = restrictionRefusal(requestRestriction(c), mapped.event.system, mapped.event.plant);
+    if (refusal) {
+      count('odoo', 'rejected', 1, 'forbidden_scope');
+      return c.json({ error: { code: `forbidden_${refusal.field}`, message: refusal.message } }, 403);
     }
     const row = toBusinessEventRow(mapped.event, 'odoo', receivedAt);
     const result = await deps.pipeline.accept('business_events', toJsonLines([row]), 1);

@@ -2,7 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ingestOtlp, type OtlpIngestDeps } from '../../otlp/ingestOtlp.ts';
 import { GrpcCode, exportResponse, retryStatusDetails } from '../../otlp/otlpResponse.ts';
 import type { OtlpSignal } from '../../otlp/types.ts';
-import type { VerifyIngest } from '../ingestApp.ts';
+import type { TlsConfig } from '@linewatch/schema';
+import { grpcServerCredentials } from '../../tls/grpcServerCredentials.ts';
+import type { TlsReloadTiming } from '../../tls/watchTlsFiles.ts';
+import { warnIfPlaintext } from '../../tls/warnIfPlaintext.ts';
+import { restrictionOf, type VerifyIngest } from '../ingestApp.ts';
 
 /** What the OTLP/gRPC server needs. */
 export interface OtlpGrpcDeps extends OtlpIngestDeps {
@@ -11,6 +15,10 @@ export interface OtlpGrpcDeps extends OtlpIngestDeps {
   /** Largest accepted message (grpc-js answers RESOURCE_EXHAUSTED beyond it). */
   maxBodyBytes: number;
   verify: VerifyIngest;
+  /** TLS from these files (reloaded when they change); plaintext when absent. */
+  tls?: TlsConfig | undefined;
+  /** How certificate file changes are noticed (tests shorten it). */
+  tlsReload?: TlsReloadTiming;
 }
 
 /** A running OTLP/gRPC server. */
@@ -61,10 +69,25 @@ export async function createOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<OtlpGrpc
     };
     server.addService(definition, { Export: handler });
   }
+  warnIfPlaintext(deps.logger, 'otlp-grpc', deps.host, deps.port, deps.tls);
+  const tls = deps.tls
+    ? grpcServerCredentials({
+        tls: deps.tls,
+        source: 'collector.otlpGrpc.tls',
+        listener: 'otlp-grpc',
+        logger: deps.logger,
+        ...(deps.tlsReload ? { reload: deps.tlsReload } : {}),
+      })
+    : undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${deps.host}:${deps.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
+    server.bindAsync(
+      `${deps.host}:${deps.port}`,
+      tls?.credentials ?? grpc.ServerCredentials.createInsecure(),
+      (err, bound) => (err ? reject(err) : resolve(bound)),
     );
+  }).catch((e: unknown) => {
+    tls?.close();
+    throw e;
   });
   return {
     port,
@@ -79,7 +102,7 @@ export async function createOtlpGrpcServer(deps: OtlpGrpcDeps): Promise<OtlpGrpc
           clearTimeout(timer);
           resolve();
         });
-      });
+      }).finally(() => tls?.close());
     },
   };
 }
@@ -98,7 +121,14 @@ async function exportCall(
   if (!principal.scopes.has('ingest'))
     return callback({ code: grpc.status.PERMISSION_DENIED, details: 'this token lacks the "ingest" scope' });
 
-  const outcome = await ingestOtlp(deps, 'otlp_grpc', signal, 'protobuf', call.request);
+  const outcome = await ingestOtlp(
+    deps,
+    'otlp_grpc',
+    signal,
+    'protobuf',
+    call.request,
+    restrictionOf(principal),
+  );
   deps.telemetry.observe('otlp_grpc', signal, 'request_latency', performance.now() - t0);
   switch (outcome.kind) {
     case 'ok':

@@ -4,6 +4,7 @@ import { ingestOtlp, type OtlpIngestDeps } from '../../otlp/ingestOtlp.ts';
 import { GrpcCode, exportResponse, statusResponse, type EncodedBody } from '../../otlp/otlpResponse.ts';
 import type { OtlpEncoding, OtlpSignal } from '../../otlp/types.ts';
 import { BodyError, readBody } from './readBody.ts';
+import { requestRestriction } from '../ingestApp.ts';
 
 /** What the OTLP/HTTP routes need. */
 export interface OtlpHttpDeps extends OtlpIngestDeps {
@@ -75,7 +76,7 @@ async function handle(c: Context, signal: OtlpSignal, deps: OtlpHttpDeps): Promi
       e.status === 413 ? { connection: 'close' } : {},
     );
   }
-  const outcome = await ingestOtlp(deps, 'otlp_http', signal, encoding, body);
+  const outcome = await ingestOtlp(deps, 'otlp_http', signal, encoding, body, requestRestriction(c));
   deps.telemetry.observe('otlp_http', signal, 'request_latency', performance.now() - t0);
   switch (outcome.kind) {
     case 'ok':

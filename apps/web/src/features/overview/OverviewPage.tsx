@@ -13,6 +13,7 @@ import { ActiveScenarios } from '../demo/ActiveScenarios.tsx';
 import { TransactionTable } from '../transactions/TransactionTable.tsx';
 import { DataLagNotice } from './DataLagNotice.tsx';
 import { HealthTile } from './HealthTile.tsx';
+import { OpenAlerts } from './OpenAlerts.tsx';
 import { buildMatrix, useEventTrend, useFlowHealth, useProblemTransactions } from './queries.ts';
 
 const TIERS = ['production', 'quality', 'shipping', 'inventory', 'finance', 'informational'] as const;
@@ -111,7 +112,7 @@ function Matrix({ data, window }: { data: FlowHealth; window: string }) {
   );
 }
 
-/** Problems grouped by the impact tier (criticality) of the flows they hurt, most severe first. */
+/** Problems grouped by the criticality of the flows they hurt, most severe first. */
 function ImpactTiers({ data, window }: { data: FlowHealth; window: string }) {
   const tiers = TIERS.map((tier) => {
     const rows = data.flows.filter((f) => f.criticality === tier);
@@ -120,10 +121,10 @@ function ImpactTiers({ data, window }: { data: FlowHealth; window: string }) {
   }).filter((x) => x.rows.length > 0);
   if (tiers.length === 0) return <div className="state">No flows loaded.</div>;
   return (
-    <table className="data" aria-label="Problems by impact tier">
+    <table className="data" aria-label="Problems by flow criticality">
       <thead>
         <tr>
-          <th>Impact tier</th>
+          <th>Criticality</th>
           <th className="num">Missing</th>
           <th className="num">Failed</th>
           <th className="num">Late</th>
@@ -239,7 +240,14 @@ export default function OverviewPage() {
                 <Matrix data={d} window={f.window} />
               </section>
               <section className="card span-4" aria-labelledby="tiers-h">
-                <h2 id="tiers-h">Problems by impact tier</h2>
+                <div className="card-head">
+                  <h2 id="tiers-h">Open alerts by impact tier</h2>
+                  <Link className="small" to="/alerts">
+                    all alerts →
+                  </Link>
+                </div>
+                <OpenAlerts plant={f.plant} />
+                <h3>Problems by flow criticality</h3>
                 <ImpactTiers data={d} window={f.window} />
               </section>
             </div>

@@ -1,56 +1,55 @@
-import { useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { getToken, setToken } from '../../lib/api.ts';
+import { formatTime } from '../../lib/format.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { describeAccess, UserMenu } from '../auth/UserMenu.tsx';
 
-/** Settings: the API token this browser sends (servers with auth); nothing else is stored. */
+/** Settings: who this browser is signed in as, and how; nothing secret is stored in the browser. */
 export default function SettingsPage() {
-  const [value, setValue] = useState(getToken() ?? '');
-  const [saved, setSaved] = useState(false);
-  const client = useQueryClient();
+  const { status, principal, session } = useAuth();
   return (
     <>
       <h1>Settings</h1>
-      <section className="card" style={{ maxWidth: '40rem' }}>
-        <h2>API token</h2>
+      <section className="card" style={{ maxWidth: '40rem' }} aria-labelledby="access-h">
+        <h2 id="access-h">Signed in as</h2>
+        {status === 'open' ? (
+          <p>
+            Local admin: this server has no user or service account yet, so a browser on the server itself is
+            the administrator without signing in. Once a principal exists (<code>linewatch token create</code>
+            , or a user), everyone signs in.
+          </p>
+        ) : principal ? (
+          <>
+            <dl className="facts">
+              <dt>Name</dt>
+              <dd>
+                {principal.name} <span className="muted small">({principal.id})</span>
+              </dd>
+              <dt>Kind</dt>
+              <dd>{principal.kind}</dd>
+              <dt>Access</dt>
+              <dd>{describeAccess(principal)}</dd>
+              {session?.idleExpiresAt ? (
+                <>
+                  <dt>Signed out if idle until</dt>
+                  <dd>{formatTime(session.idleExpiresAt)}</dd>
+                </>
+              ) : null}
+              {session?.expiresAt ? (
+                <>
+                  <dt>Session ends</dt>
+                  <dd>{formatTime(session.expiresAt)}</dd>
+                </>
+              ) : null}
+            </dl>
+            <UserMenu />
+          </>
+        ) : (
+          <p className="muted">This server does not say who is signed in.</p>
+        )}
         <p className="small muted">
-          On a server with tokens configured, paste a token with the <code>read</code> scope (create one with{' '}
-          <code>linewatch token create --scope read</code>). It is kept in this browser's local storage. On a
-          local server without tokens, leave it empty.
+          The session is a cookie the page cannot read; no token or password is kept in this browser&apos;s
+          storage. Scripts and connectors use a bearer token of their own (<code>linewatch token create</code>
+          ), not the web UI.
         </p>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            setToken(value);
-            setSaved(true);
-            void client.invalidateQueries();
-          }}
-        >
-          <label htmlFor="token" className="sr-only">
-            Token
-          </label>
-          <input
-            id="token"
-            type="password"
-            autoComplete="off"
-            value={value}
-            onChange={(e) => {
-              setValue(e.target.value);
-              setSaved(false);
-            }}
-            style={{ width: '100%' }}
-            placeholder="lw_…"
-          />
-          <div style={{ marginTop: '0.5rem', display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-            <button type="submit" className="primary">
-              Save
-            </button>
-            {saved && (
-              <span role="status" className="small">
-                Saved.
-              </span>
-            )}
-          </div>
-        </form>
       </section>
     </>
   );
