@@ -85,6 +85,18 @@ const ROUTES: Record<string, Probe[]> = {
     ),
   ],
   'GET /api/v1/auth/session': [get(() => '/api/v1/auth/session')],
+  // No OpenID Connect provider is configured here (test/platform/oidc.test.ts signs in with one).
+  'GET /api/v1/auth/oidc/{provider}/start': [
+    get(() => '/api/v1/auth/oidc/corp/start?returnTo=/', {
+      expect: { none: 404, ingest: 404, readP01: 404, operateP01: 404, admin: 404 },
+    }),
+  ],
+  'GET /api/v1/auth/oidc/{provider}/callback': [
+    get(() => '/api/v1/auth/oidc/corp/callback?code=x&state=y', {
+      expect: { none: 404, ingest: 404, readP01: 404, operateP01: 404, admin: 404 },
+    }),
+  ],
+
   'POST /api/v1/auth/logout': [
     post(
       () => '/api/v1/auth/logout',

@@ -73,6 +73,40 @@ export const TokenConfigSchema = z.object({
 });
 export type TokenConfig = z.infer<typeof TokenConfigSchema>;
 
+/** One group → role mapping of an OpenID Connect provider: the first role whose group a person has applies. */
+export const OidcRoleSchema = z.strictObject({
+  /** Any of these values in the groups claim (e.g. `lw-admins`, `lyon-support`). */
+  groups: z.array(z.string().min(1)).min(1),
+  scopes: z.array(ScopeSchema).min(1),
+  /** The plants the role may see and change; empty means all plants. */
+  plants: z.array(z.string().min(1)).default([]),
+});
+export type OidcRole = z.infer<typeof OidcRoleSchema>;
+
+/** A company identity provider people sign in with (authorization code + PKCE). */
+export const OidcProviderConfigSchema = z.strictObject({
+  /** In the callback address: `/api/v1/auth/oidc/<id>/callback`. */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "-" and "_" (it is part of a URL)'),
+  /** On the sign-in button: "Sign in with <name>". */
+  name: z.string().min(1).max(100),
+  /** The issuer URL; its `/.well-known/openid-configuration` is read at start. HTTPS, or http on loopback. */
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: z.string().min(1),
+  /** The environment variable that holds the client secret (never the secret itself in the file). */
+  clientSecretEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+    .optional(),
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** The claim (ID token or userinfo) that lists a person's groups. */
+  groupsClaim: z.string().min(1).default('groups'),
+  /** Group → scopes and plants, first match wins; a person in none of the groups is refused. */
+  roles: z.array(OidcRoleSchema).min(1),
+});
+export type OidcProviderConfig = z.infer<typeof OidcProviderConfigSchema>;
+
 export const CorrelationConfigSchema = z.object({
   /** How far clocks of different systems may disagree before an ordering is trusted. */
   clockSkew: DurationSchema.default(120_000),
@@ -209,6 +243,25 @@ export const LinewatchConfigSchema = z.object({
       tokens: z.array(TokenConfigSchema).default([]),
       /** Verified client certificates (mTLS) of plant gateways and the service accounts they stand for. */
       clientCertificates: ClientCertificateMappingsSchema,
+      /** OpenID Connect providers people sign in with, beside local passwords. */
+      oidc: z
+        .array(OidcProviderConfigSchema)
+        .default([])
+        .superRefine((list, ctx) => {
+          const seen = new Set<string>();
+          list.forEach((p, i) => {
+            if (seen.has(p.id))
+              ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `"${p.id}" is used twice` });
+            seen.add(p.id);
+          });
+        }),
+      /** Cookie sessions of people: ended after `idleTimeout` unused, and `absoluteTimeout` after sign-in. */
+      sessions: z
+        .strictObject({
+          idleTimeout: DurationSchema.default(30 * 60_000),
+          absoluteTimeout: DurationSchema.default(12 * 3_600_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   collector: CollectorConfigSchema.prefault({}),

@@ -38,6 +38,10 @@ export {
   CorsConfigSchema,
   type ServerLimitsConfig,
   type CorsConfig,
+  OidcProviderConfigSchema,
+  OidcRoleSchema,
+  type OidcProviderConfig,
+  type OidcRole,
 } from './config.ts';
 export { CollectorConfigSchema, type CollectorConfig } from './collectorConfig.ts';
 export {

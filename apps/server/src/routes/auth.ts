@@ -51,6 +51,8 @@ export interface AuthRouteDeps {
   sessions?: SessionStore;
   /** Sign-in attempts per address and per user name in 15 minutes (default 10). */
   attemptsPer15Minutes?: number;
+  /** The OpenID Connect providers offered on the sign-in page (routes/oidc.ts). */
+  oidc?: readonly { id: string; name: string }[];
 }
 
 /** The sign-in routes, and the cookie session as a way to authenticate every other route. */
@@ -84,9 +86,10 @@ export function registerAuthRoutes(router: ScopedRouter, deps: AuthRouteDeps): S
   router.get(
     '/api/v1/auth/providers',
     'public',
-    (c) => c.json({ local: true, oidc: [], open: deps.access.open }),
+    (c) => c.json({ local: true, oidc: [...(deps.oidc ?? [])], open: deps.access.open }),
     {
-      summary: 'How people sign in here (local passwords; whether the instance is open)',
+      summary:
+        'How people sign in here (local passwords, OpenID Connect providers; whether the instance is open)',
       tags: ['auth'],
       response: ProvidersSchema,
     },

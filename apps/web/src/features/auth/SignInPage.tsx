@@ -39,8 +39,14 @@ export function SignInPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const returnTo = `${location.pathname}${location.search}${location.hash}`;
+  // An identity provider's refusal comes back as ?signInError=… (routes/oidc.ts); it is not part of
+  // where the person was going.
+  const params = new URLSearchParams(location.search);
+  const refused = params.get('signInError');
+  params.delete('signInError');
+  const search = params.toString();
+  const [error, setError] = useState<string | null>(refused ? `Sign-in was refused: ${refused}` : null);
+  const returnTo = `${location.pathname}${search ? `?${search}` : ''}${location.hash}`;
   // Without the providers (an older server), offer the password form: it is what such a server had.
   const local = providers?.local ?? true;
   const oidc = providers?.oidc ?? [];

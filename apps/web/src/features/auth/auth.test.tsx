@@ -87,6 +87,22 @@ describe('sign-in page', () => {
     expect(api.calls.some((c) => c.path === '/api/v1/things')).toBe(false);
   });
 
+  it('shows why an identity provider refused the sign-in, and does not carry the reason on', async () => {
+    renderApp(
+      {
+        'GET /api/v1/auth/providers': { body: PROVIDERS },
+        'GET /api/v1/auth/session': apiError(401, 'unauthenticated', 'sign in first'),
+      },
+      '/?signInError=Corp%20SSO%20lists%20groups%20finance%3B%20none%20of%20them%20has%20a%20role',
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Sign-in was refused: Corp SSO lists groups finance; none of them has a role',
+    );
+    expect(screen.getByRole('link', { name: 'Sign in with Corp SSO' }).getAttribute('href')).toBe(
+      '/api/v1/auth/oidc/corp/start?returnTo=%2F',
+    );
+  });
+
   it('signs in with the username and password, then shows the view the user was on', async () => {
     const api = renderApp({
       'GET /api/v1/auth/providers': { body: PROVIDERS },
