@@ -94,13 +94,34 @@ export function forEachScopedItem<I>(
         continue;
       }
       for (let i = 0; i < items.length; i++) {
+        const item = items[i];
         try {
-          row(items[i] as I, res, scope, sPath, i);
+          if (item === null || typeof item !== 'object' || Array.isArray(item))
+            throw new OtlpItemError('(item)', `expected an object, got ${describeJson(item)}`);
+          row(item, res, scope, sPath, i);
         } catch (e) {
           // The path is built only for a refused item: building it for each span cost measurably.
-          out.reject(`${sPath}.${shape.items}[${i}]`, e);
+          out.reject(`${sPath}.${shape.items}[${i}]`, asItemError(e));
         }
       }
     }
   }
+}
+
+/** What a JSON value is, for a message: `null`, `an array`, `a string`. */
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+/**
+ * An item whose reading failed in a way no check foresaw (a TypeError deep in a malformed value) is
+ * refused like any other invalid item: answering the whole request 503 would make the sender retry
+ * the same bytes for ever.
+ */
+function asItemError(e: unknown): unknown {
+  if (e instanceof TypeError || e instanceof RangeError)
+    return new OtlpItemError('(item)', `could not be read: ${e.message}`);
+  return e;
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readJsonBody } from './readJsonBody.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan, readJsonBody } from './readJsonBody.ts';
 
 function post(body: NonNullable<RequestInit['body']>, headers: Record<string, string>): Request {
   return new Request('http://collector/v1/events', {
@@ -25,6 +25,29 @@ describe('readJsonBody', () => {
   it('refuses a body that is not JSON with 400', async () => {
     const r = await readJsonBody(post('[1,', { 'content-type': 'application/json' }), 1000);
     expect(r).toMatchObject({ ok: false, status: 400, code: 'malformed_json' });
+  });
+
+  it('refuses with 400 a body nested deeper than the limit (found by the fuzzer: it crashed the Odoo mapping)', async () => {
+    const ok = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(await readJsonBody(post(ok, { 'content-type': 'application/json' }), 1_000_000)).toMatchObject({
+      ok: true,
+    });
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    expect(await readJsonBody(post(deep, { 'content-type': 'application/json' }), 1_000_000)).toEqual({
+      ok: false,
+      status: 400,
+      code: 'too_deep',
+      message: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  });
+
+  it('measures nesting without recursion, counting objects and arrays only', () => {
+    expect(nestsDeeperThan({ a: [{ b: 'x' }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [{ b: ['x'] }] }, 3)).toBe(true);
+    expect(nestsDeeperThan('a string', 0)).toBe(false);
+    let v: unknown = 1;
+    for (let i = 0; i < 200_000; i++) v = [v];
+    expect(nestsDeeperThan(v, 64)).toBe(true);
   });
 
   it('decompresses gzip bodies', async () => {

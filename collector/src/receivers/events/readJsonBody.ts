@@ -58,8 +58,9 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
       return { ok: false, status: 400, code: 'malformed_body', message: `the body is not valid ${encoding}` };
     }
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) as unknown, bytes: body.length };
+    value = JSON.parse(body.toString('utf8')) as unknown;
   } catch (e) {
     return {
       ok: false,
@@ -68,6 +69,31 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
       message: `the body is not JSON: ${(e as Error).message}`,
     };
   }
+  // Business events and Odoo records are shallow; a value nested deeper than this would overflow the
+  // stack of whatever walks it (templates, JSON.stringify, stable ids) and answer 500.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH))
+    return {
+      ok: false,
+      status: 400,
+      code: 'too_deep',
+      message: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels`,
+    };
+  return { ok: true, value, bytes: body.length };
+}
+
+/** How deep an event or webhook body may nest objects and arrays. */
+export const MAX_JSON_DEPTH = 64;
+
+/** True if `value` nests objects and arrays more than `limit` levels deep (walked without recursion). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 async function readLimited(req: Request, maxBytes: number): Promise<Buffer | undefined> {
