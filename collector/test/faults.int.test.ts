@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -216,10 +216,16 @@ describe('the collector when the store is unreachable', () => {
 });
 
 describe('a spool segment the store refuses', () => {
-  it('is set aside in quarantine after three refusals, and the segments behind it are inserted', async () => {
+  it('has its refused rows set aside in quarantine after three refusals, the rows beside them and the segments behind it inserted', async () => {
     const c = await startTestCollector(store, { batch: { maxDelay: 50 } });
     try {
-      const broken = await c.collector.pipeline.accept('otel_logs', '{"Body": "no closing brace"\n', 1);
+      const at = Date.now() / 1000;
+      const beside = (i: number) => `{"Timestamp":"${at}","ServiceName":"beside-broken","Body":"ok ${i}"}\n`;
+      const broken = await c.collector.pipeline.accept(
+        'otel_logs',
+        `${beside(1)}${beside(2)}{"Body": "no closing brace"\n${beside(3)}${beside(4)}${beside(5)}`,
+        6,
+      );
       expect(broken).toEqual({ ok: true });
       await c.collector.pipeline.flush(1);
       const now = Date.now() / 1000;
@@ -234,7 +240,15 @@ describe('a spool segment the store refuses', () => {
         sql`SELECT count() AS n FROM ${store.table('otel_logs')} WHERE ServiceName = 'after-quarantine'`,
       );
       expect(r?.n).toBe(1);
-      expect(readdirSync(join(c.spoolDir, 'quarantine'))).toHaveLength(1);
+      const [b] = await store.query<{ n: number }>(
+        sql`SELECT count() AS n FROM ${store.table('otel_logs')} WHERE ServiceName = 'beside-broken'`,
+      );
+      expect(b?.n).toBe(5);
+      const quarantined = readdirSync(join(c.spoolDir, 'quarantine'));
+      expect(quarantined).toHaveLength(1);
+      expect(readFileSync(join(c.spoolDir, 'quarantine', quarantined[0]!), 'utf8')).toBe(
+        '{"Body": "no closing brace"\n',
+      );
       expect(c.collector.metricsText()).toMatch(
         /linewatch_collector_rejected_total\{component="pipeline",signal="otel_logs",reason="insert_refused"\} 1/,
       );

@@ -90,7 +90,7 @@ export function applyJsonMutations(root: unknown, mutations: readonly JsonMutati
     let next: unknown;
     switch (m.op) {
       case 'replace':
-        next = m.value;
+        next = structuredClone(m.value); // a copy: one generated value used twice would make a cycle
         break;
       case 'wrap':
         next = m.inArray ? [current] : { value: current };
@@ -99,10 +99,10 @@ export function applyJsonMutations(root: unknown, mutations: readonly JsonMutati
         next = retype(current);
         break;
       case 'insert':
-        if (Array.isArray(current)) current.push(m.value);
+        if (Array.isArray(current)) current.push(structuredClone(m.value));
         else if (current !== null && typeof current === 'object')
           Object.defineProperty(current, m.key, {
-            value: m.value,
+            value: structuredClone(m.value),
             enumerable: true,
             writable: true,
             configurable: true,

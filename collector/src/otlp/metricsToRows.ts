@@ -10,6 +10,7 @@ import {
   idHex,
   int64Number,
   list,
+  int32,
   nanosText,
   str,
   uint,
@@ -226,7 +227,7 @@ function metricRows(metric: OtlpMetric, head: MetricHead, path: string, out: Row
       return;
     }
     const buckets = (b: OtlpBuckets | null | undefined, name: string) =>
-      `"${name}Offset":${b?.offset ?? 0},"${name}BucketCounts":[${list(
+      `"${name}Offset":${int32(b?.offset, `${name.toLowerCase()}.offset`)},"${name}BucketCounts":[${list(
         b?.bucketCounts,
         `${name.toLowerCase()}.bucketCounts`,
       )
@@ -238,7 +239,7 @@ function metricRows(metric: OtlpMetric, head: MetricHead, path: string, out: Row
       h.dataPoints,
       (p: OtlpExpHistogramPoint) =>
         `${pointBase(p)},"Count":${int64Number(p.count, 'count', false)},"Sum":${floatJson(doubleOf(p.sum, 'sum'))}` +
-        `,"Scale":${p.scale ?? 0},"ZeroCount":${int64Number(p.zeroCount, 'zeroCount', false)}` +
+        `,"Scale":${int32(p.scale, 'scale')},"ZeroCount":${int64Number(p.zeroCount, 'zeroCount', false)}` +
         `,${buckets(p.positive, 'Positive')},${buckets(p.negative, 'Negative')}` +
         `,"Min":${floatJson(doubleOf(p.min, 'min'))},"Max":${floatJson(doubleOf(p.max, 'max'))},"AggregationTemporality":${temporality}`,
     );

@@ -18,25 +18,40 @@ export function nanosIsZero(v: Int64Like): boolean {
  * the protobuf path: it runs for every span, event and data point.
  */
 export function nanosText(v: Int64Like, field: string): string {
-  if (v == null) return '0';
-  if (typeof v === 'object') return longNanosText(v.high >>> 0, v.low >>> 0);
+  if (v == null) return ZERO_TIME;
+  if (typeof v === 'object') return inRange(longNanosText(v.high >>> 0, v.low >>> 0), field);
   if (typeof v === 'string') {
     if (!DIGITS.test(v)) throw new OtlpItemError(field, 'expected unsigned nanoseconds as a decimal string');
-    return decimalNanosText(v.replace(/^0+(?=\d)/, ''));
+    return inRange(decimalNanosText(v.replace(/^0+(?=\d)/, '')), field);
   }
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0)
-    return decimalNanosText(BigInt(Math.trunc(v)).toString());
+    return inRange(decimalNanosText(BigInt(Math.trunc(v)).toString()), field);
   throw new OtlpItemError(field, 'expected unsigned nanoseconds');
 }
 
+// The engine reads a number of fewer than 9 digits before the point as a date (YYYYMMDD…), not as
+// seconds, and refuses the row ("unexpected number of decimal digits": found by fuzzing), so the
+// seconds are written with 10 digits: 0000000005.000000000 is 5 s after the epoch.
+const ZERO_TIME = '0000000000.000000000';
+/** The last second a DateTime64(9) holds: 2262-04-11T23:47:16Z. */
+const MAX_SECONDS = 9223372036;
+
+function inRange(text: string, field: string): string {
+  if (text.length > 20 || (text.length === 20 && Number(text.slice(0, 10)) >= MAX_SECONDS))
+    throw new OtlpItemError(field, 'out of range: after 2262-04-11, the latest time the store holds');
+  return text;
+}
+
 function decimalNanosText(s: string): string {
-  if (s === '0') return '0';
-  if (s.length <= 9) return `0.${s.padStart(9, '0')}`;
+  if (s.length <= 19) {
+    const padded = s.padStart(19, '0');
+    return `${padded.slice(0, 10)}.${padded.slice(10)}`;
+  }
   return `${s.slice(0, -9)}.${s.slice(-9)}`;
 }
 
 function longNanosText(hi: number, lo: number): string {
-  if (hi === 0 && lo === 0) return '0';
+  if (hi === 0 && lo === 0) return ZERO_TIME;
   // Past 2^62 ns (year 2116) the float arithmetic below would no longer be exact.
   if (hi >= 0x40000000) return decimalNanosText(((BigInt(hi) << 32n) | BigInt(lo)).toString());
   // hi * 2^32 is exact (a power-of-two scaling of a 30-bit integer) and so is q * 1e9 for q < 2^32
@@ -52,7 +67,7 @@ function longNanosText(hi: number, lo: number): string {
     rem -= 1e9;
     q++;
   }
-  return `${q}.${String(rem).padStart(9, '0')}`;
+  return `${String(q).padStart(10, '0')}.${String(rem).padStart(9, '0')}`;
 }
 
 /** end - start in nanoseconds (0 when end precedes start), exact below 2^53 ns (104 days). */
@@ -73,12 +88,27 @@ export function int64Number(v: Int64Like, field: string, signed = true): number 
     const hi = signed && !v.unsigned ? v.high | 0 : v.high >>> 0;
     return hi * 4294967296 + (v.low >>> 0);
   }
+  let n: number;
   if (typeof v === 'number') {
-    if (Number.isFinite(v)) return Math.trunc(v);
-    throw new OtlpItemError(field, 'expected an integer');
-  }
-  if (typeof v === 'string' && SIGNED_DIGITS.test(v)) return Number(v);
-  throw new OtlpItemError(field, 'expected an integer (number or decimal string)');
+    if (!Number.isFinite(v)) throw new OtlpItemError(field, 'expected an integer');
+    n = Math.trunc(v);
+  } else if (typeof v === 'string' && SIGNED_DIGITS.test(v)) n = Number(v);
+  else throw new OtlpItemError(field, 'expected an integer (number or decimal string)');
+  // OTLP/JSON can say anything; the store's UInt64 columns refuse a negative count (found by fuzzing).
+  if (!signed && (n < 0 || n >= 2 ** 64))
+    throw new OtlpItemError(field, 'expected an unsigned 64-bit integer');
+  if (signed && (n < -(2 ** 63) || n >= 2 ** 63))
+    throw new OtlpItemError(field, 'expected a signed 64-bit integer');
+  return n;
+}
+
+/** A 32-bit signed integer field (`scale`, bucket `offset`): a number or decimal string in range. */
+export function int32(v: unknown, field: string): number {
+  if (v == null) return 0;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && SIGNED_DIGITS.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31)
+    throw new OtlpItemError(field, 'expected a 32-bit integer');
+  return n;
 }
 
 /** A 64-bit integer as exact decimal text (attribute values keep every digit). */
@@ -287,18 +317,19 @@ export function str(v: unknown, field: string): string {
   return v;
 }
 
-/** A non-negative integer field such as a count or flags (absent → 0). */
+/** A uint32 field such as a count or flags (absent → 0); 1e300 is an integer too, and no uint32. */
 export function uint(v: unknown, field: string): number {
   if (v == null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && DIGITS.test(v)) return Number(v);
-  throw new OtlpItemError(field, 'expected a non-negative integer');
+  const n = typeof v === 'number' ? v : typeof v === 'string' && DIGITS.test(v) ? Number(v) : NaN;
+  if (Number.isInteger(n) && n >= 0 && n < 2 ** 32) return n;
+  throw new OtlpItemError(field, 'expected an unsigned 32-bit integer');
 }
 
 /** An enum field: protobuf numbers, or in OTLP/JSON the number or the enum value's name. */
 export function enumOf(v: unknown, names: readonly string[], field: string): number {
   if (v == null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  // An unknown number is kept (a newer OTLP may add values), within the store's column (UInt8/Int32).
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 256) return v;
   if (typeof v === 'string') {
     const i = names.indexOf(v);
     if (i >= 0) return i;

@@ -5,7 +5,6 @@ import {
   open,
   readdir,
   readFile,
-  rename,
   rm,
   stat,
   truncate,
@@ -235,17 +234,14 @@ export class Spool {
     });
   }
 
-  /** Moves a segment the store refuses for good to `quarantine/` (kept for an operator, out of the way). */
-  async quarantine(seg: SealedSegment): Promise<string> {
-    const target = join(this.options.dir, QUARANTINE, `${seg.name}.${seg.table}.jsonl`);
-    await this.serial(async () => {
-      const i = this.sealedList.indexOf(seg);
-      if (i < 0) return;
-      this.sealedList.splice(i, 1);
-      this.storedBytes -= seg.bytes;
-      await rename(seg.dataPath, target);
-      await rm(indexPathOf(seg.dataPath), { force: true });
-    });
+  /**
+   * Keeps the rows of a segment that the store refuses one by one in `quarantine/` (for an operator
+   * to inspect, fix and re-insert) and deletes the segment, whose other rows are in the store.
+   */
+  async quarantineRows(seg: SealedSegment, rows: readonly string[]): Promise<string> {
+    const target = join(this.options.dir, QUARANTINE, `${seg.name}.${seg.table}.refused.jsonl`);
+    await writeFile(target, rows.map((r) => `${r}\n`).join(''));
+    await this.remove(seg);
     return target;
   }
 

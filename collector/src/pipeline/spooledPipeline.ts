@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '@linewatch/store';
 import type { SelfTelemetry } from '../selfTelemetry/selfTelemetry.ts';
 import { insertSegment } from './segmentSink.ts';
+import { salvageSegment } from './salvageSegment.ts';
 import { Spool, type RecoveryReport, type SealedSegment } from './spool.ts';
 import type { AcceptResult, IngestTable, Pipeline } from './types.ts';
 
@@ -127,13 +128,29 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
       refusals.set(seg.name, n);
       if (n < (options.maxRefusals ?? 3)) throw e;
       // A segment the store refuses again and again (a malformed row, a schema mismatch) would block
-      // every later one: set it aside where an operator can inspect and re-insert it.
-      const path = await spool.quarantine(seg);
+      // every later one: insert the rows it accepts, and set the ones it refuses aside where an
+      // operator can inspect and re-insert them. An outage during the salvage is retried as any.
+      const salvaged = await salvageSegment(into, seg);
       refusals.delete(seg.name);
-      telemetry.count('pipeline', seg.table, 'rejected', seg.rows, 'insert_refused');
+      lastError = undefined;
+      telemetry.count('pipeline', seg.table, 'inserted', salvaged.inserted);
+      if (salvaged.refused.length === 0) {
+        await spool.remove(seg);
+        return;
+      }
+      const path = await spool.quarantineRows(seg, salvaged.refused);
+      telemetry.count('pipeline', seg.table, 'rejected', salvaged.refused.length, 'insert_refused');
       logger.error(
-        { err, segment: seg.name, table: seg.table, rows: seg.rows, path },
-        'the store refuses this spool segment; quarantined',
+        {
+          err: salvaged.firstError ?? err.message,
+          segment: seg.name,
+          table: seg.table,
+          rows: seg.rows,
+          inserted: salvaged.inserted,
+          refused: salvaged.refused.length,
+          path,
+        },
+        'the store refuses rows of this spool segment; the others are inserted, the refused ones quarantined',
       );
       return;
     }
@@ -159,6 +176,7 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
         continue;
       }
       inFlight.add(seg.name);
+      let backoff = 0;
       try {
         await insertOne(seg, into);
         failures = 0;
@@ -166,7 +184,7 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
         failures++;
         // Every waiting segment is delayed by the outage and will be replayed, in arrival order.
         for (const s of spool.sealed) replayedSegments.add(s.name);
-        const backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures - 1, 10));
+        backoff = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(failures - 1, 10));
         if (failures === 1 || failures % 10 === 0)
           logger.warn(
             { err: e, segment: seg.name, failures, retryInMs: backoff },
@@ -180,11 +198,13 @@ export async function createSpooledPipeline(options: SpooledPipelineOptions): Pr
           (e as { retryable?: boolean }).retryable === false ? 'refused' : 'store_unavailable',
         );
         if (closing) return;
-        inFlight.delete(seg.name);
-        await sleep(backoff);
       } finally {
         inFlight.delete(seg.name);
       }
+      // Sleep after giving the segment back, never in the finally's way: a lane that slept while
+      // holding nothing and then cleared the segment's in-flight mark would clear another lane's
+      // mark on it, and two lanes would insert (and salvage) the same segment at once.
+      if (backoff) await sleep(backoff);
     }
   }
 

@@ -18,7 +18,25 @@ export const Rfc3339Schema = z
     // abort: a text that is not RFC 3339 gets this one message, not also "not a valid calendar time".
     { message: 'expected an RFC 3339 time with a timezone, like 2026-11-27T08:15:00Z', abort: true },
   )
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid calendar time');
+  .refine(isStorableTime, 'not a valid calendar time between 1900 and 2261');
+
+/**
+ * A real date and time of day that the store can hold (DateTime64 covers 1900 to 2262). Date.parse
+ * alone is not enough: it turns 2026-02-30 into 2 March, which the store refuses (found by fuzzing).
+ */
+function isStorableTime(s: string): boolean {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/.exec(s);
+  if (!m) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offH = 0, offM = 0] = m
+    .slice(1)
+    .map((x) => (x === undefined ? 0 : Number(x)));
+  if (year < 1900 || year > 2261 || month < 1 || month > 12) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offH <= 23 && offM <= 59
+  );
+}
 
 /**
  * A canonical business event as a connector sends it to `POST /v1/events`:
