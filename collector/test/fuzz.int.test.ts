@@ -36,6 +36,8 @@ import { startTestCollector, type TestCollector } from './fixtures/startTestColl
 const RUNS = Number(process.env.LINEWATCH_FUZZ_RUNS ?? 120);
 const SEED = Number(process.env.LINEWATCH_FUZZ_SEED ?? 20261207);
 const MAX_BODY = 512 * 1024;
+/** A long run (thousands of cases) needs more than the suite's default timeout. */
+const TIMEOUT = Math.max(60_000, RUNS * 250);
 const CORPUS = join(import.meta.dirname, 'fuzz-corpus');
 const SIGNALS: OtlpSignal[] = ['traces', 'metrics', 'logs'];
 
@@ -116,27 +118,31 @@ const params = (offset: number) => ({ numRuns: RUNS, seed: SEED + offset, endOnF
 describe('fuzzing the ingest decoders', () => {
   // First: it sends no request, and an idle gap of seconds between requests lets the server close
   // the client's kept-alive connection just as the next request goes out (ECONNRESET).
-  it('MQTT payloads: every message decodes to kept rows and refusals that say why, never a throw', () => {
-    const events = [makeSeedEvent('mq-1'), makeSeedEvent('mq-2')];
-    const depths = [makeSeedQueueDepth('mes.confirmations'), makeSeedQueueDepth('wms.moves')];
-    fc.assert(
-      fc.property(
-        fc.constantFrom('events' as const, 'queue_depth' as const),
-        fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
-        fc.option(textMutation, { nil: undefined, freq: 4 }),
-        (kind, mutations, text) => {
-          let body = toJsonText(applyJsonMutations(kind === 'events' ? events : depths, mutations));
-          if (text) body = mutateText(body, text);
-          const decoded = decodeMqttMessage(kind, `plants/P1/${kind}`, Buffer.from(body), Date.now(), 'P1');
-          expect(decoded.rows.length + decoded.rejected.length).toBeGreaterThanOrEqual(
-            decoded.table ? Math.min(decoded.items, 1) : 1,
-          );
-          for (const r of decoded.rejected) expect(r.message).toMatch(/\S/);
-        },
-      ),
-      { numRuns: RUNS * 10, seed: SEED + 40 },
-    );
-  });
+  it(
+    'MQTT payloads: every message decodes to kept rows and refusals that say why, never a throw',
+    () => {
+      const events = [makeSeedEvent('mq-1'), makeSeedEvent('mq-2')];
+      const depths = [makeSeedQueueDepth('mes.confirmations'), makeSeedQueueDepth('wms.moves')];
+      fc.assert(
+        fc.property(
+          fc.constantFrom('events' as const, 'queue_depth' as const),
+          fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
+          fc.option(textMutation, { nil: undefined, freq: 4 }),
+          (kind, mutations, text) => {
+            let body = toJsonText(applyJsonMutations(kind === 'events' ? events : depths, mutations));
+            if (text) body = mutateText(body, text);
+            const decoded = decodeMqttMessage(kind, `plants/P1/${kind}`, Buffer.from(body), Date.now(), 'P1');
+            expect(decoded.rows.length + decoded.rejected.length).toBeGreaterThanOrEqual(
+              decoded.table ? Math.min(decoded.items, 1) : 1,
+            );
+            for (const r of decoded.rejected) expect(r.message).toMatch(/\S/);
+          },
+        ),
+        { numRuns: RUNS * 10, seed: SEED + 40 },
+      );
+    },
+    TIMEOUT,
+  );
 
   it.each(SIGNALS)(
     'OTLP/HTTP protobuf %s: mutated SDK requests are accepted or refused with a 4xx',
@@ -150,6 +156,7 @@ describe('fuzzing the ingest decoders', () => {
         params(SIGNALS.indexOf(signal)),
       );
     },
+    TIMEOUT,
   );
 
   it.each(SIGNALS)(
@@ -169,51 +176,64 @@ describe('fuzzing the ingest decoders', () => {
         params(10 + SIGNALS.indexOf(signal)),
       );
     },
+    TIMEOUT,
   );
 
-  it('/v1/events: mutated batches keep their valid events and name the field of each refused one', async () => {
-    const batch = [makeSeedEvent('fz-1'), makeSeedEvent('fz-2', { key: 'MO/00043' }), makeSeedEvent('fz-3')];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
-        fc.option(textMutation, { nil: undefined, freq: 5 }),
-        async (mutations, text) => {
-          let body = toJsonText(applyJsonMutations(batch, mutations));
-          if (text) body = mutateText(body, text);
-          const a = await post('/v1/events', body, 'application/json');
-          expectHandled(a);
-          // Kept and refused items are counted; each refusal names its item and field and says why.
-          if (a.status === 200) expect(typeof a.json?.accepted).toBe('number');
-          for (const r of (a.json?.rejected ?? []) as {
-            index: unknown;
-            field: unknown;
-            message: unknown;
-          }[]) {
-            expect(typeof r.index).toBe('number');
-            expect(typeof r.field).toBe('string');
-            expect(r.message).toMatch(/\S/);
-          }
-        },
-      ),
-      params(20),
-    );
-  });
+  it(
+    '/v1/events: mutated batches keep their valid events and name the field of each refused one',
+    async () => {
+      const batch = [
+        makeSeedEvent('fz-1'),
+        makeSeedEvent('fz-2', { key: 'MO/00043' }),
+        makeSeedEvent('fz-3'),
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
+          fc.option(textMutation, { nil: undefined, freq: 5 }),
+          async (mutations, text) => {
+            let body = toJsonText(applyJsonMutations(batch, mutations));
+            if (text) body = mutateText(body, text);
+            const a = await post('/v1/events', body, 'application/json');
+            expectHandled(a);
+            // Kept and refused items are counted; each refusal names its item and field and says why.
+            if (a.status === 200) expect(typeof a.json?.accepted).toBe('number');
+            for (const r of (a.json?.rejected ?? []) as {
+              index: unknown;
+              field: unknown;
+              message: unknown;
+            }[]) {
+              expect(typeof r.index).toBe('number');
+              expect(typeof r.field).toBe('string');
+              expect(r.message).toMatch(/\S/);
+            }
+          },
+        ),
+        params(20),
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('/v1/odoo/webhook: mutated Odoo payloads are mapped, skipped or refused with a 4xx', async () => {
-    const payload = makeSeedOdooPayload('MO/00042');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
-        fc.option(textMutation, { nil: undefined, freq: 5 }),
-        async (mutations, text) => {
-          let body = toJsonText(applyJsonMutations(payload, mutations));
-          if (text) body = mutateText(body, text);
-          expectHandled(await post('/v1/odoo/webhook/main', body, 'application/json'));
-        },
-      ),
-      params(30),
-    );
-  });
+  it(
+    '/v1/odoo/webhook: mutated Odoo payloads are mapped, skipped or refused with a 4xx',
+    async () => {
+      const payload = makeSeedOdooPayload('MO/00042');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(jsonMutation, { minLength: 1, maxLength: 5 }),
+          fc.option(textMutation, { nil: undefined, freq: 5 }),
+          async (mutations, text) => {
+            let body = toJsonText(applyJsonMutations(payload, mutations));
+            if (text) body = mutateText(body, text);
+            expectHandled(await post('/v1/odoo/webhook/main', body, 'application/json'));
+          },
+        ),
+        params(30),
+      );
+    },
+    TIMEOUT,
+  );
 
   it('refuses nesting a recursive walk would overflow on, in protobuf and JSON, with a 400', async () => {
     const body = deepProtobufTraceRequest(50_000);
