@@ -10,6 +10,7 @@ import { AccessControl } from '../../apps/server/src/access/verifier.ts';
 import { registerAccessRoutes } from '../../apps/server/src/routes/access.ts';
 import { registerAuthRoutes } from '../../apps/server/src/routes/auth.ts';
 import { registerOidcRoutes } from '../../apps/server/src/routes/oidc.ts';
+import { TestBrowser } from '../support/testBrowser.ts';
 import { startOidcProvider, type TestOidcProvider } from '../support/startOidcProvider.ts';
 
 // Sign-in with OpenID Connect against a real provider (the `oidc-provider` package on a loopback
@@ -46,58 +47,10 @@ const accounts = [
   },
 ];
 
-/** A browser: cookies per site, redirects followed by hand so every hop is seen. */
-class Browser {
-  private readonly jar = new Map<string, Map<string, string>>();
-  readonly hops: string[] = [];
-
-  cookie(origin: string, name: string): string | undefined {
-    return this.jar.get(origin)?.get(name);
-  }
-
-  private remember(origin: string, headers: Headers): void {
-    const jar = this.jar.get(origin) ?? new Map<string, string>();
-    for (const line of headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (!value || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
-      else jar.set(name, value);
-    }
-    this.jar.set(origin, jar);
-  }
-
-  async request(url: string, init: { method?: string; headers?: Record<string, string> } = {}) {
-    const u = new URL(url, LINEWATCH);
-    const cookies = [...(this.jar.get(u.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`);
-    const headers = { ...init.headers, ...(cookies.length ? { cookie: cookies.join('; ') } : {}) };
-    const res =
-      u.origin === LINEWATCH
-        ? await app.app.request(u.href, { method: init.method ?? 'GET', headers })
-        : await fetch(u, { method: init.method ?? 'GET', headers, redirect: 'manual' });
-    this.remember(u.origin, res.headers);
-    return { res, url: u };
-  }
-
-  /** Navigates to `url` and follows redirects to the page it ends at. */
-  async go(url: string): Promise<{ url: URL; status: number; setCookies: string[] }> {
-    let next = url;
-    const setCookies: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const { res, url: u } = await this.request(next);
-      this.hops.push(`${res.status} ${u.origin}${u.pathname}`);
-      setCookies.push(...res.headers.getSetCookie());
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        next = new URL(location, u).href;
-        await res.arrayBuffer();
-        continue;
-      }
-      await res.arrayBuffer();
-      return { url: u, status: res.status, setCookies };
-    }
-    throw new Error(`too many redirects: ${this.hops.join(' → ')}`);
+/** The browser of these tests: Linewatch is answered in process, the provider over HTTP. */
+class Browser extends TestBrowser {
+  constructor() {
+    super({ [LINEWATCH]: (url, init) => app.app.request(url, init) }, LINEWATCH);
   }
 
   async api(path: string, init: { method?: string; headers?: Record<string, string> } = {}) {

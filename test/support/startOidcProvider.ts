@@ -34,13 +34,15 @@ export interface TestOidcProvider {
 export async function startOidcProvider(options: {
   redirectUris: string[];
   accounts: TestAccount[];
+  /** The client's secret (default: a fixed test value). */
+  clientSecret?: string;
 }): Promise<TestOidcProvider> {
   const accounts = new Map(options.accounts.map((a) => [a.sub, a]));
   let next: string | undefined = options.accounts[0]?.sub;
   let refuse = false;
   const authorizationRequests: URLSearchParams[] = [];
   const clientId = 'linewatch-test';
-  const clientSecret = 'test-client-secret-not-for-production';
+  const clientSecret = options.clientSecret ?? 'test-client-secret-not-for-production';
 
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
