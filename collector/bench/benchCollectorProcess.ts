@@ -3,13 +3,15 @@
 // Adds GET /bench/count?table=… (row count, straight from ClickHouse) to its ingest app.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { LinewatchConfigSchema } from '@linewatch/schema';
+import { LinewatchConfigSchema, TokenConfigSchema } from '@linewatch/schema';
+// A bench of the collector as the server runs it: the server's verifier (bench code only).
+import { AccessControl } from '../../apps/server/src/access/verifier.ts';
 import { migrate, openStore, sql } from '@linewatch/store';
 import { createCollector } from '../src/createCollector.ts';
 
-const [dataDir, spoolDir, workers] = process.argv.slice(2);
+const [dataDir, spoolDir, workers, tokenEntry] = process.argv.slice(2);
 if (!dataDir || !spoolDir)
-  throw new Error('usage: benchCollectorProcess.ts <dataDir> <spoolDir> [decodeWorkers]');
+  throw new Error('usage: benchCollectorProcess.ts <dataDir> <spoolDir> [decodeWorkers] [tokenEntryJson]');
 
 const config = LinewatchConfigSchema.parse({
   store: { dataDir, database: 'bench', maxMemoryBytes: 1024 ** 3 },
@@ -24,7 +26,18 @@ const config = LinewatchConfigSchema.parse({
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const store = await openStore(config.store);
 await migrate(store, config.retention);
-const collector = createCollector({ config, store, logger, verify: () => ({ scopes: new Set(['ingest']) }) });
+// With a token entry, requests are verified as `linewatch start` verifies them (the server's
+// AccessControl: scrypt once per token, then a SHA-256 lookup; the principal's systems and plants
+// checked per resource): the cost of authentication on the hot path.
+const access = tokenEntry
+  ? new AccessControl({ staticTokens: [TokenConfigSchema.parse(JSON.parse(tokenEntry))] })
+  : undefined;
+const collector = createCollector({
+  config,
+  store,
+  logger,
+  verify: access ? (authorization) => access.verify(authorization) : () => ({ scopes: new Set(['ingest']) }),
+});
 const TABLES = new Set(['otel_traces', 'business_events']);
 collector.httpApp.get('/bench/count', async (c) => {
   const table = c.req.query('table') ?? '';

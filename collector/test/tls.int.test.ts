@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, sql, type TestStore } from '@linewatch/store';
 import { warnIfPlaintext } from '../src/tls/warnIfPlaintext.ts';
 import { makeSpans } from './fixtures/makeSpans.ts';
+import { makeTestCertificates } from './fixtures/makeTestCertificates.ts';
 import { startTestCollector, type TestCollector } from './fixtures/startTestCollector.ts';
 
 // TLS on the OTLP/HTTP and OTLP/gRPC listeners, with certificates made by openssl for the test: a
@@ -22,83 +22,11 @@ import { startTestCollector, type TestCollector } from './fixtures/startTestColl
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-tls-'));
 const file = (name: string) => join(dir, name);
-const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-
 function makeCertificates(): void {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=Linewatch test CA',
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.pem'),
-  );
-  for (const name of ['server-a', 'server-b']) {
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      file(`${name}.key`),
-      '-out',
-      file(`${name}.csr`),
-    );
-    writeFileSync(file(`${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      file(`${name}.csr`),
-      '-CA',
-      file('ca.pem'),
-      '-CAkey',
-      file('ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      file(`${name}.ext`),
-      '-out',
-      file(`${name}.pem`),
-    );
-  }
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=gw-p02/O=Plant 2',
-    '-keyout',
-    file('client.key'),
-    '-out',
-    file('client.csr'),
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('client.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-out',
-    file('client.pem'),
-  );
+  makeTestCertificates(dir, {
+    servers: ['server-a', 'server-b'],
+    clients: { client: '/CN=gw-p02/O=Plant 2' },
+  });
 }
 
 /** Puts a certificate and key in place the way cert-manager and `mv` do: written aside, renamed over. */

@@ -125,6 +125,7 @@ export async function startLinewatch(options: StartOptions): Promise<RunningLine
 
     const access = new AccessControl({
       staticTokens: config.auth.tokens,
+      clientCertificates: config.auth.clientCertificates,
       store,
       logger: logger.child({ component: 'access' }),
       now,

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { IngestRestriction } from '../otlp/types.ts';
+import { clientCertificateSubject } from '../tls/clientCertificate.ts';
 
 /** Who sends: the scopes it holds and, for a service account, the systems and plants it may report for. */
 export interface IngestPrincipal {
@@ -12,7 +13,11 @@ export interface IngestPrincipal {
 }
 
 /** Returns the principal an Authorization header proves, or undefined (injected by the server's access control). */
-export type VerifyIngest = (authorization: string | undefined) => IngestPrincipal | undefined;
+export type VerifyIngest = (
+  authorization: string | undefined,
+  /** The subject of the connection's verified client certificate (mTLS), when it has one. */
+  clientCertificateSubject?: string,
+) => IngestPrincipal | undefined;
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -39,7 +44,7 @@ export function createIngestApp(verify: VerifyIngest): Hono {
   app.use(
     '*',
     createMiddleware(async (c, next) => {
-      const principal = verify(c.req.header('authorization'));
+      const principal = verify(c.req.header('authorization'), clientCertificateSubject(c));
       if (!principal) {
         c.header('WWW-Authenticate', 'Bearer realm="linewatch"');
         return c.json(

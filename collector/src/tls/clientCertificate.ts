@@ -42,7 +42,7 @@ export function clientCertificateOfRequest(req: IncomingMessage): ClientCertific
  * was forwarded with `app.fetch(req)` without passing `c.env` on).
  * @example const cert = clientCertificate(c); if (cert) principal = lookup(cert.subject);
  */
-export function clientCertificate(c: Context): ClientCertificate | undefined {
+export function clientCertificate(c: Pick<Context, 'env'>): ClientCertificate | undefined {
   const env = c.env as Partial<HttpBindings> | undefined;
   const incoming = env?.incoming;
   return incoming?.socket ? clientCertificateOfSocket(incoming.socket) : undefined;
@@ -52,7 +52,7 @@ export function clientCertificate(c: Context): ClientCertificate | undefined {
  * The RFC 4514 subject of the request's verified client certificate, or undefined.
  * @example const subject = clientCertificateSubject(c); // 'CN=gw-p02,O=Plant 2'
  */
-export function clientCertificateSubject(c: Context): string | undefined {
+export function clientCertificateSubject(c: Pick<Context, 'env'>): string | undefined {
   return clientCertificate(c)?.subject;
 }
 

@@ -133,3 +133,43 @@ export async function listAudit(
     detail: r.detail,
   }));
 }
+
+/**
+ * Records a reload of definitions as code (flows, alert rules): what the directory held before and
+ * after, and the files refused (their last good version kept). Written by the process that runs the
+ * worker role; a failure to write it is logged, never fatal to the reload.
+ */
+export async function recordDefinitionReload(
+  store: Store,
+  what: 'flows' | 'alert-rules',
+  change: {
+    dir: string;
+    before: readonly string[];
+    after: readonly string[];
+    problems: readonly string[];
+    now: number;
+  },
+): Promise<void> {
+  const added = change.after.filter((x) => !change.before.includes(x));
+  const removed = change.before.filter((x) => !change.after.includes(x));
+  await recordAudit(
+    store,
+    SYSTEM_ACTOR,
+    {
+      action: `${what === 'flows' ? 'flows' : 'alert_rules'}.reload`,
+      target: change.dir,
+      outcome: change.problems.length ? 'failed' : 'ok',
+      before: [...change.before],
+      after: [...change.after],
+      detail: [
+        added.length ? `added ${added.join(', ')}` : '',
+        removed.length ? `removed ${removed.join(', ')}` : '',
+        !added.length && !removed.length ? 'changed' : '',
+        change.problems.length ? `refused (last good version kept): ${change.problems.join('; ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    },
+    { now: change.now },
+  );
+}

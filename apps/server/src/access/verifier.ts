@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TokenConfig } from '@linewatch/schema';
+import { matchClientCertificate } from '@linewatch/collector';
+import type { ClientCertificateMapping, TokenConfig } from '@linewatch/schema';
 import type { Store } from '@linewatch/store';
 import { hashToken, tokenOf } from '../auth.ts';
 import {
@@ -53,6 +54,8 @@ export interface AccessControlOptions {
   now?: () => number;
   /** How often the stored principals and tokens are re-read (revocation reaches every process within it). */
   refreshMs?: number;
+  /** Verified client certificates (mTLS) and the service accounts they stand for (`auth.clientCertificates`). */
+  clientCertificates?: readonly ClientCertificateMapping[];
 }
 
 /**
@@ -165,10 +168,12 @@ export class AccessControl {
    * The principal for an Authorization header value (Bearer, or Basic with the token as password),
    * or undefined if it grants nothing. Synchronous: the collector's hot path calls it per request.
    */
-  verify(authorization: string | undefined): Principal | undefined {
+  verify(authorization: string | undefined, clientCertificateSubject?: string): Principal | undefined {
     if (this.open) return LOCAL_ADMIN;
     const token = tokenOf(authorization);
-    if (!token) return undefined;
+    // A token, when sent, decides; a verified client certificate stands for its service account.
+    if (!token)
+      return clientCertificateSubject ? this.verifyCertificate(clientCertificateSubject) : undefined;
     const id = tokenIdOf(token);
     const stored = id !== undefined ? this.snapshot.tokens.get(id) : undefined;
     if (stored) return this.verifyStored(token, stored);
@@ -188,6 +193,33 @@ export class AccessControl {
     if (!p || p.disabled) return undefined;
     this.used.set(t.id, now);
     return principalFromRecord(p, 'token', t.id);
+  }
+
+  /**
+   * The service account a verified client certificate's subject is mapped to: a stored one (by name
+   * or id, not disabled) or a static token's (by name). The listener verified the certificate
+   * against its CA; this only maps the subject.
+   */
+  private verifyCertificate(subject: string): Principal | undefined {
+    const mapping = matchClientCertificate(subject, this.options.clientCertificates ?? []);
+    if (!mapping) return undefined;
+    const stored = [...this.snapshot.principals.values()].find(
+      (p) => p.kind === 'service' && (p.id === mapping.principal || p.name === mapping.principal),
+    );
+    if (stored)
+      return stored.disabled ? undefined : principalFromRecord(stored, 'client-certificate', subject);
+    const t = this.options.staticTokens.find((x) => x.name === mapping.principal);
+    if (!t) return undefined;
+    return {
+      id: `static:${t.name}`,
+      kind: t.kind,
+      name: t.name,
+      scopes: expandScopes(t.scopes),
+      plants: t.plants,
+      systems: t.systems,
+      credential: 'client-certificate',
+      credentialId: subject,
+    };
   }
 
   private verifyStatic(token: string): Principal | undefined {

@@ -26,6 +26,7 @@ import { sql } from '@linewatch/store';
 import { registerAlertRoutes } from '../routes/alerts.ts';
 import { registerSilenceRoutes } from '../routes/silences.ts';
 import type { ComponentFactory } from '../runtime.ts';
+import { recordDefinitionReload } from '../access/audit.ts';
 
 const HOUR = 3_600_000;
 
@@ -223,8 +224,24 @@ export const alertingComponent: ComponentFactory = (ctx) => {
 
   let lastError: string | undefined;
   let lastDeliveryError: string | undefined;
+  const ruleIds = () => registry.snapshot().rules.map((r) => r.rule.id);
+  let loadedRules = ruleIds();
   const cycle = async () => {
-    registry.reload();
+    if (registry.reload()) {
+      // Audited once, by the worker that evaluates them.
+      const after = ruleIds();
+      const change = {
+        dir: registry.dir,
+        before: loadedRules,
+        after,
+        problems: registry.problems,
+        now: ctx.now(),
+      };
+      loadedRules = after;
+      await recordDefinitionReload(ctx.store, 'alert-rules', change).catch((err: unknown) =>
+        ctx.logger.warn({ err }, 'could not audit the alert rules reload'),
+      );
+    }
     try {
       // The data clock can step back (a backlog starts replaying, its lag is measured only then):
       // alert time never does, so an alert is not resolved by a clock that went back, nor fired

@@ -25,15 +25,20 @@ export function collectorComponent(ctx: RuntimeContext): (Component & Collector)
     config: ctx.config,
     store: ctx.store,
     logger: ctx.logger.child({ component: 'collector' }),
-    verify: (authorization) => ctx.access.verify(authorization),
+    verify: (authorization, subject) => ctx.access.verify(authorization, subject),
     now: ctx.now,
   });
   if (ctx.router) {
     for (const r of INGEST_ROUTES)
-      ctx.router[r.method](r.path, 'ingest', (c) => collector.httpApp.fetch(c.req.raw), {
-        summary: r.summary,
-        tags: ['ingest'],
-      });
+      ctx.router[r.method](
+        r.path,
+        'ingest', // c.env carries the connection: a verified client certificate reaches the collector too.
+        (c) => collector.httpApp.fetch(c.req.raw, c.env),
+        {
+          summary: r.summary,
+          tags: ['ingest'],
+        },
+      );
   }
   return collector;
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { clientCertificateSubject } from '@linewatch/collector';
 import type { AppEnv } from '../appEnv.ts';
 import type { RouteScope } from '../auth.ts';
 import type { Principal } from '../access/principal.ts';
@@ -25,7 +26,8 @@ export async function authenticate(
     const p = await a(c);
     if (p) return p;
   }
-  return access.verify(undefined);
+  // A verified client certificate (server.tls with clientCertificates) mapped to a service account.
+  return access.verify(undefined, clientCertificateSubject(c));
 }
 
 /** Rejects callers without `scope` (401 without a valid credential, 403 with one that lacks the scope). */

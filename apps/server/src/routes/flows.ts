@@ -35,6 +35,7 @@ import { registerSearchRoutes } from './search.ts';
 import { registerTransactionRoutes } from './transactions.ts';
 import { registerUnmatchedRoutes } from './unmatched.ts';
 import { auditRequest } from '../access/auditRequest.ts';
+import { recordDefinitionReload } from '../access/audit.ts';
 
 /** What the flow, transaction, search and unmatched routes read. */
 export interface CorrelationRouteDeps {
@@ -220,6 +221,18 @@ export const correlationComponent: ComponentFactory = (ctx) => {
     registerTransactionRoutes(ctx.router, deps);
     registerSearchRoutes(ctx.router, deps);
     registerUnmatchedRoutes(ctx.router, deps);
+  }
+  if (work) {
+    // Each change of the flows is audited once, by the worker's process.
+    let before = [...flows.snapshot().flows.keys()];
+    flows.onChange((snap) => {
+      const after = [...snap.flows.keys()];
+      const change = { dir: flows.dir, before, after, problems: flows.problems, now: ctx.now() };
+      before = after;
+      recordDefinitionReload(ctx.store, 'flows', change).catch((err: unknown) =>
+        ctx.logger.warn({ err }, 'could not audit the flows reload'),
+      );
+    });
   }
   const worker: CorrelationWorker | undefined = work
     ? createCorrelationWorker({

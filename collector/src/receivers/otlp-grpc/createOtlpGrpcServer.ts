@@ -3,6 +3,7 @@ import { ingestOtlp, type OtlpIngestDeps } from '../../otlp/ingestOtlp.ts';
 import { GrpcCode, exportResponse, retryStatusDetails } from '../../otlp/otlpResponse.ts';
 import type { OtlpSignal } from '../../otlp/types.ts';
 import type { TlsConfig } from '@linewatch/schema';
+import { grpcClientCertificateSubject } from '../../tls/clientCertificate.ts';
 import { grpcServerCredentials } from '../../tls/grpcServerCredentials.ts';
 import type { TlsReloadTiming } from '../../tls/watchTlsFiles.ts';
 import { warnIfPlaintext } from '../../tls/warnIfPlaintext.ts';
@@ -115,7 +116,10 @@ async function exportCall(
 ): Promise<void> {
   const t0 = performance.now();
   const auth = call.metadata.get('authorization')[0];
-  const principal = deps.verify(typeof auth === 'string' ? auth : undefined);
+  const principal = deps.verify(
+    typeof auth === 'string' ? auth : undefined,
+    grpcClientCertificateSubject(call),
+  );
   if (!principal)
     return callback({ code: grpc.status.UNAUTHENTICATED, details: 'a valid bearer token is required' });
   if (!principal.scopes.has('ingest'))
