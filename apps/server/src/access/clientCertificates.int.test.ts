@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Collector } from '@linewatch/collector';
@@ -10,7 +12,9 @@ import { LinewatchConfigSchema } from '@linewatch/schema';
 import { sql } from '@linewatch/store';
 import { makeTestCertificates } from '../../../../collector/test/fixtures/makeTestCertificates.ts';
 import { createToken } from '../auth.ts';
+import { accessComponent } from '../components/accessComponent.ts';
 import { collectorComponent } from '../components/collectorComponent.ts';
+import { makeSpans } from '../../../../collector/test/fixtures/makeSpans.ts';
 import { startLinewatch, type RunningLinewatch } from '../runtime.ts';
 
 // mTLS for plant gateways: the OTLP/HTTP listener asks for a client certificate (optional, so token
@@ -23,23 +27,32 @@ const file = (name: string) => join(dir, name);
 const admin = createToken('ops-admin', ['admin'], []);
 const gateway = createToken('gateway-p02', ['ingest'], ['P02']);
 let lw: RunningLinewatch;
+const serverTls = {
+  cert: file('server.pem'),
+  key: file('server.key'),
+  ca: file('ca.pem'),
+  clientCertificates: 'optional' as const,
+};
 
-function post(path: string, body: unknown, as: 'gw-p02' | 'gw-unknown' | 'none', token?: string) {
-  const collector = lw.components[0] as unknown as Collector;
-  const url = new URL(path, collector.addresses().otlpHttp);
-  const text = JSON.stringify(body);
+type Who = 'gw-p02' | 'gw-unknown' | 'none';
+
+function post(path: string, body: unknown, as: Who, token?: string, base?: string) {
+  const collector = lw.components.find((c) => c.name === 'collector') as unknown as Collector;
+  const url = new URL(path, base ?? collector.addresses().otlpHttp);
+  const text = body === undefined ? '' : JSON.stringify(body);
   return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
     const req = request(
       {
         host: url.hostname,
         port: url.port,
         path: url.pathname,
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         ca: readFileSync(file('ca.pem')),
         servername: 'localhost',
         headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(text),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         ...(as === 'none'
@@ -58,7 +71,7 @@ function post(path: string, body: unknown, as: 'gw-p02' | 'gw-unknown' | 'none',
       },
     );
     req.on('error', reject);
-    req.end(text);
+    req.end(body === undefined ? undefined : text);
   });
 }
 
@@ -79,7 +92,8 @@ beforeAll(async () => {
   });
   lw = await startLinewatch({
     config: LinewatchConfigSchema.parse({
-      roles: ['collector'],
+      roles: ['api', 'collector'],
+      server: { port: 0, tls: serverTls },
       store: {
         dataDir: process.env.LINEWATCH_TEST_DATA_DIR,
         database: `test_${randomBytes(6).toString('hex')}`,
@@ -90,21 +104,13 @@ beforeAll(async () => {
         clientCertificates: [{ subject: 'CN=gw-p02', principal: 'gateway-p02' }],
       },
       collector: {
-        otlpHttp: {
-          port: 0,
-          tls: {
-            cert: file('server.pem'),
-            key: file('server.key'),
-            ca: file('ca.pem'),
-            clientCertificates: 'optional',
-          },
-        },
-        otlpGrpc: { port: 0 },
+        otlpHttp: { port: 0, tls: serverTls },
+        otlpGrpc: { port: 0, tls: serverTls },
         spool: { dir: mkdtempSync(join(tmpdir(), 'lw-mtls-spool-')) },
       },
     }),
     logger: pino({ level: 'silent' }),
-    components: [collectorComponent],
+    components: [accessComponent, collectorComponent],
   });
 }, 60_000);
 afterAll(async () => {
@@ -133,4 +139,60 @@ describe('client certificates of plant gateways', () => {
     expect(withToken).toMatchObject({ status: 200, json: { accepted: 1 } });
     expect((await post('/v1/events', [event('mtls-6', 'P01')], 'gw-p02', 'lw_not_a_token')).status).toBe(401);
   });
+
+  it('authenticate on the API port over HTTPS too, and on OTLP/gRPC', async () => {
+    expect(lw.apiUrl).toMatch(/^https:\/\//);
+    const who = await post('/api/v1/whoami', undefined, 'gw-p02', undefined, lw.apiUrl);
+    expect(who).toMatchObject({
+      status: 200,
+      json: { id: 'static:gateway-p02', kind: 'service', plants: ['P02'], credential: 'client-certificate' },
+    });
+    expect((await post('/api/v1/whoami', undefined, 'none', undefined, lw.apiUrl)).status).toBe(401);
+    // The ingest routes the API port forwards see the certificate as well.
+    const forwarded = await post('/v1/events', [event('mtls-7', 'P02')], 'gw-p02', undefined, lw.apiUrl);
+    expect(forwarded).toMatchObject({ status: 200, json: { accepted: 1 } });
+
+    const collector = lw.components.find((c) => c.name === 'collector') as unknown as Collector;
+    const grpcAddress = collector.addresses().otlpGrpc as string;
+    const spans = Buffer.from(ProtobufTraceSerializer.serializeRequest(makeSpans(2, { service: 'mes' }))!);
+    expect(await grpcExport(grpcAddress, spans, 'gw-p02')).toBeNull();
+    expect((await grpcExport(grpcAddress, spans, 'none'))?.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect((await grpcExport(grpcAddress, spans, 'gw-unknown'))?.code).toBe(grpc.status.UNAUTHENTICATED);
+  });
 });
+
+function grpcExport(address: string, body: Buffer, as: Who): Promise<grpc.ServiceError | null> {
+  const Client = grpc.makeGenericClientConstructor(
+    {
+      Export: {
+        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      },
+    },
+    'TraceService',
+  );
+  const credentials =
+    as === 'none'
+      ? grpc.credentials.createSsl(readFileSync(file('ca.pem')))
+      : grpc.credentials.createSsl(
+          readFileSync(file('ca.pem')),
+          readFileSync(file(`${as}.key`)),
+          readFileSync(file(`${as}.pem`)),
+        );
+  const client = new Client(address, credentials, { 'grpc.ssl_target_name_override': 'localhost' });
+  return new Promise((resolve) => {
+    (
+      client as unknown as {
+        Export: (b: Buffer, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void;
+      }
+    ).Export(body, new grpc.Metadata(), (err) => {
+      client.close();
+      resolve(err);
+    });
+  });
+}
