@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,8 +90,13 @@ describe('notification outbox', () => {
     writeFileSync(join(rulesDir, 'rules.yaml'), RULES);
     writeFileSync(join(rulesDir, 'routes.yaml'), ROUTES);
     const smtpPort = await freePort();
+    // The flows in a directory of their own: report definitions are read from `reports/` beside the
+    // flows, and the repository's weekly reports would be caught up and mailed to this relay too,
+    // depending on the day the test runs.
+    const flowsDir = join(mkdtempSync(join(tmpdir(), 'lw-outbox-defs-')), 'flows');
+    cpSync(join(import.meta.dirname, '../../flows'), flowsDir, { recursive: true });
     const config = writeTestConfig(dataDir, {
-      paths: { flows: join(import.meta.dirname, '../../flows'), alertRules: rulesDir },
+      paths: { flows: flowsDir, alertRules: rulesDir },
       alerting: {
         evaluationInterval: '200ms',
         smtp: { host: '127.0.0.1', port: smtpPort, from: 'Linewatch <linewatch@plant.example>' },
