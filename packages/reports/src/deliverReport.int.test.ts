@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,6 +129,68 @@ describe('report delivery', () => {
 
     const stored = await getReport(store, produced.record.id, []);
     expect(stored?.deliveries.map((d) => d.ok)).toEqual([true, false, false, true]);
+  });
+
+  it('copies the files into each folder as <report id>/<week>/, retrying a folder it cannot write', async () => {
+    const share = mkdtempSync(join(tmpdir(), 'report-share-'));
+    // A plain file where the report's directory should go: the first attempts fail until it is gone.
+    const blocked = join(share, 'blocked');
+    writeFileSync(blocked, 'not a directory');
+    const definition = ReportDefinitionSchema.parse({
+      apiVersion: 'linewatch/v1',
+      kind: 'Report',
+      id: 'p01-weekly',
+      name: 'P01 weekly',
+      scope: { plant: 'P01' },
+      formats: ['csv', 'html'],
+      recipients: { folders: [join(share, 'ok'), blocked] },
+    });
+    const produced = await produceReport({
+      store,
+      dir,
+      definition,
+      flows: repoFlows(),
+      week: '2026-W47',
+      timeZone: 'Europe/Paris',
+      uiBaseUrl: 'http://ui',
+      now: NOW,
+      trigger: 'schedule',
+      scheduledFor: NOW,
+    });
+    let waited = 0;
+    const attempts = await deliverReport({
+      store,
+      produced,
+      definition,
+      apiBaseUrl: 'http://lw.example',
+      maxAttempts: 3,
+      wait: () => {
+        // The operator clears the way after the first failure.
+        if (++waited === 1) rmSync(blocked, { force: true });
+        return Promise.resolve();
+      },
+      now: () => NOW,
+    });
+    expect(attempts.map((a) => [a.channel, a.target, a.attempt, a.ok])).toEqual([
+      ['folder', join(share, 'ok', 'p01-weekly', '2026-W47'), 1, true],
+      ['folder', join(blocked, 'p01-weekly', '2026-W47'), 1, false],
+      ['folder', join(blocked, 'p01-weekly', '2026-W47'), 2, true],
+    ]);
+    expect(attempts[1]?.error).toMatch(/ENOTDIR|EEXIST/);
+    for (const folder of [join(share, 'ok'), blocked]) {
+      const placed = join(folder, 'p01-weekly', '2026-W47');
+      expect(readdirSync(placed).sort()).toEqual(produced.record.files.map((f) => f.name).sort());
+      for (const f of produced.record.files)
+        expect(readFileSync(join(placed, f.name)).equals(readFileSync(join(produced.dir, f.name)))).toBe(
+          true,
+        );
+    }
+    const stored = await getReport(store, produced.record.id, []);
+    expect(stored?.deliveries.map((d) => [d.channel, d.ok])).toEqual([
+      ['folder', true],
+      ['folder', false],
+      ['folder', true],
+    ]);
   });
 
   it('records one failed e-mail attempt when no relay is configured, without retrying or throwing', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReportDefinition, ReportDelivery } from '@linewatch/schema';
 import type { Store } from '@linewatch/store';
@@ -39,7 +40,7 @@ export function reportMailText(p: ProducedReport): string {
 
 /**
  * Sends a produced report to its definition's recipients: e-mail with the files attached (through
- * alerting's transport) and signed webhooks with download links. Each recipient is retried with
+ * alerting's transport), signed webhooks with download links, and folders the files are copied to. Each recipient is retried with
  * capped backoff; every attempt is recorded on the report (a new version of its row).
  * @example await deliverReport({ store, produced, definition, transport, apiBaseUrl, now: Date.now })
  */
@@ -124,6 +125,19 @@ export async function deliverReport(o: DeliveryOptions): Promise<ReportDelivery[
       if (hook.secret) headers['Linewatch-Signature'] = signWebhook(hook.secret, body, o.now() / 1000);
       const res = await doFetch(hook.url, { method: 'POST', headers, body });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    });
+  }
+  // A folder (a mounted share a document system picks files up from) gets <report id>/<week>/<file>;
+  // each file is written beside its place and renamed into it, so a reader never sees half of one.
+  for (const folder of o.definition.recipients.folders) {
+    const target = join(folder, o.definition.id, record.week);
+    await attempt('folder', target, async () => {
+      await mkdir(target, { recursive: true });
+      for (const f of record.files) {
+        const partial = join(target, `.${f.name}.${process.pid}.partial`);
+        await copyFile(join(o.produced.dir, f.name), partial);
+        await rename(partial, join(target, f.name));
+      }
     });
   }
   record.deliveries = [...record.deliveries, ...attempts];

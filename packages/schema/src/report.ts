@@ -48,6 +48,17 @@ export const ReportRecipientsSchema = z.strictObject({
     .array(ReportWebhookSchema)
     .default([])
     .describe('Endpoints that receive JSON with download links'),
+  folders: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .refine((p) => p.startsWith('/'), 'expected an absolute path, like /srv/share/sla-reports'),
+    )
+    .default([])
+    .describe(
+      'Directories (a mounted share) that receive the files, in <report id>/<week>/, each file appearing whole',
+    ),
 });
 
 /** One report definition, as written in `reports/<id>.yaml`. */
@@ -80,7 +91,7 @@ export type ReportFile = z.infer<typeof ReportFileSchema>;
 
 /** A delivery attempt of a produced report. */
 export const ReportDeliverySchema = z.object({
-  channel: z.enum(['email', 'webhook']),
+  channel: z.enum(['email', 'webhook', 'folder']),
   target: z.string(),
   attempt: z.number().int(),
   ok: z.boolean(),
