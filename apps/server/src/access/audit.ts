@@ -135,13 +135,13 @@ export async function listAudit(
 }
 
 /**
- * Records a reload of definitions as code (flows, alert rules): what the directory held before and
+ * Records a reload of definitions as code (flows, alert rules, report definitions): what the directory held before and
  * after, and the files refused (their last good version kept). Written by the process that runs the
  * worker role; a failure to write it is logged, never fatal to the reload.
  */
 export async function recordDefinitionReload(
   store: Store,
-  what: 'flows' | 'alert-rules',
+  what: 'flows' | 'alert-rules' | 'reports',
   change: {
     dir: string;
     before: readonly string[];
@@ -156,7 +156,7 @@ export async function recordDefinitionReload(
     store,
     SYSTEM_ACTOR,
     {
-      action: `${what === 'flows' ? 'flows' : 'alert_rules'}.reload`,
+      action: `${{ flows: 'flows', 'alert-rules': 'alert_rules', reports: 'report_definitions' }[what]}.reload`,
       target: change.dir,
       outcome: change.problems.length ? 'failed' : 'ok',
       before: [...change.before],

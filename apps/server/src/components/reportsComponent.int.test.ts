@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinewatchConfigSchema, ReportListSchema } from '@linewatch/schema';
 import { startSmtpServer } from '../../../../packages/alerting/src/channels/testing/startSmtpServer.ts';
 import { startLinewatch, type RunningLinewatch } from '../runtime.ts';
-import { reportsComponent } from './reportsComponent.ts';
+import { listAudit } from '../access/audit.ts';
+import { createReportsComponent } from './reportsComponent.ts';
 
 // linewatch start with the reports component (api + worker) on real chDB: Linewatch comes back on a
 // Monday after 06:00 Paris time, produces the P01 report it missed once, mails it through a real
@@ -32,7 +33,7 @@ async function start(): Promise<RunningLinewatch> {
   lw = await startLinewatch({
     config,
     logger: pino({ level: 'silent' }),
-    components: [reportsComponent],
+    components: [createReportsComponent({ tickMs: 200 })],
     now: () => NOW,
   });
   return lw;
@@ -104,6 +105,38 @@ describe('reports in linewatch start', () => {
     const res = await fetch(`${lw!.apiUrl}/api/v1/reports/${report!.id}/files/${html.name}`);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${html.name}"`);
     expect(await res.text()).toContain('P01 weekly, 2026-W47');
+  });
+
+  it('audits a change of the definitions, picked up by the next tick without a restart', async () => {
+    writeFileSync(
+      join(base, 'reports', 'p02.yaml'),
+      `apiVersion: linewatch/v1
+kind: Report
+id: p02-weekly
+name: P02 weekly
+scope: { plant: P02 }
+schedule: { enabled: false }
+`,
+    );
+    const [row] = await until('the audit row of the reload', async () => {
+      const rows = await listAudit(lw!.store, {
+        // Audit rows carry the injected clock.
+        from: NOW - 60_000,
+        to: NOW + 60_000,
+        action: 'report_definitions.reload',
+        plants: [],
+        limit: 5,
+      });
+      return rows.length ? rows : undefined;
+    });
+    expect(row).toMatchObject({
+      principal: { id: 'system' },
+      outcome: 'ok',
+      before: ['p01-weekly'],
+      after: ['p01-weekly', 'p02-weekly'],
+      detail: 'added p02-weekly',
+    });
+    rmSync(join(base, 'reports', 'p02.yaml'));
   });
 
   it('produces nothing twice after a restart', async () => {
