@@ -5,6 +5,7 @@ import {
   doubleOf,
   encodeAttributes,
   enumOf,
+  arrayFloatJson,
   floatJson,
   has,
   idHex,
@@ -209,7 +210,7 @@ function metricRows(metric: OtlpMetric, head: MetricHead, path: string, out: Row
           .map((c, i) => int64Number(c, `bucketCounts[${i}]`, false))
           .join(',')}]` +
         `,"ExplicitBounds":[${list(p.explicitBounds, 'explicitBounds')
-          .map((b, i) => floatJson(doubleOf(b, `explicitBounds[${i}]`)))
+          .map((b, i) => arrayFloatJson(doubleOf(b, `explicitBounds[${i}]`), `explicitBounds[${i}]`))
           .join(',')}]` +
         `,"Min":${floatJson(doubleOf(p.min, 'min'))},"Max":${floatJson(doubleOf(p.max, 'max'))},"AggregationTemporality":${temporality}`,
     );
@@ -250,8 +251,8 @@ function metricRows(metric: OtlpMetric, head: MetricHead, path: string, out: Row
         `"Attributes":${encodeAttributes(p.attributes, 'attributes').json}` +
         `,"StartTimeUnix":"${nanosText(p.startTimeUnixNano, 'startTimeUnixNano')}","TimeUnix":"${nanosText(p.timeUnixNano, 'timeUnixNano')}"` +
         `,"Count":${int64Number(p.count, 'count', false)},"Sum":${floatJson(doubleOf(p.sum, 'sum'))}` +
-        `,"ValueAtQuantiles.Quantile":[${q.map((v, i) => floatJson(doubleOf(v.quantile, `quantileValues[${i}].quantile`))).join(',')}]` +
-        `,"ValueAtQuantiles.Value":[${q.map((v, i) => floatJson(doubleOf(v.value, `quantileValues[${i}].value`))).join(',')}]` +
+        `,"ValueAtQuantiles.Quantile":[${q.map((v, i) => arrayFloatJson(doubleOf(v.quantile, `quantileValues[${i}].quantile`), `quantileValues[${i}].quantile`)).join(',')}]` +
+        `,"ValueAtQuantiles.Value":[${q.map((v, i) => arrayFloatJson(doubleOf(v.value, `quantileValues[${i}].value`), `quantileValues[${i}].value`)).join(',')}]` +
         `,"Flags":${uint(p.flags, 'flags')}`
       );
     });
@@ -273,7 +274,13 @@ function pointBase(p: OtlpPointBase): string {
     const sep = i > 0 ? ',' : '';
     eAttrs += sep + encodeAttributes(x.filteredAttributes, `exemplars[${i}].filteredAttributes`).json;
     eTimes += `${sep}"${nanosText(x.timeUnixNano, `exemplars[${i}].timeUnixNano`)}"`;
-    eValues += sep + numberValue(x);
+    const value = numberValue(x);
+    if (value === 'nan' || value === 'inf' || value === '-inf')
+      throw new OtlpItemError(
+        `exemplars[${i}].asDouble`,
+        'expected a finite number (NaN and ±Infinity cannot be stored in a list)',
+      );
+    eValues += sep + value;
     eSpans += `${sep}"${idHex(x.spanId, 8, `exemplars[${i}].spanId`, false)}"`;
     eTraces += `${sep}"${idHex(x.traceId, 16, `exemplars[${i}].traceId`, false)}"`;
   }

@@ -137,6 +137,16 @@ export function doubleOf(v: number | string | null | undefined, field: string): 
   throw new OtlpItemError(field, 'expected a number');
 }
 
+/**
+ * A float as JSONEachRow text for an element of an Array(Float64) column: finite only. The engine
+ * reads a bare nan/inf in a Float64 column but refuses it inside an array (found by fuzzing).
+ */
+export function arrayFloatJson(n: number, field: string): string {
+  if (!Number.isFinite(n))
+    throw new OtlpItemError(field, 'expected a finite number (NaN and ±Infinity cannot be stored in a list)');
+  return String(n);
+}
+
 /** A float as JSONEachRow text for a Float64 column (ClickHouse reads bare nan/inf, JSON has no spelling for them). */
 export function floatJson(n: number): string {
   if (Number.isFinite(n)) return String(n);
