@@ -32,7 +32,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   buildWebIfStale();
   const dataDir = mkdtempSync(join(tmpdir(), 'lw-browser-'));
-  const config = writeTestConfig(dataDir, { log: { level: 'warn' }, demo: { enabled: true, seed: 7 } });
+  const config = writeTestConfig(
+    dataDir,
+    { log: { level: 'warn' }, demo: { enabled: true, seed: 7 } },
+    {
+      repoReports: true,
+    },
+  );
   lw = spawnLinewatch(['start', '--config', config, '--demo']);
   base = await lw.apiUrl;
   // The README promises live plants and flows within a minute of start; allow for a loaded machine.

@@ -319,7 +319,13 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lw-matrix-'));
   // 1. The demo, open on loopback, until every plant has data of every kind.
-  const demoConfig = writeTestConfig(dataDir, { log: { level: 'warn' }, demo: { enabled: true, seed: 11 } });
+  const demoConfig = writeTestConfig(
+    dataDir,
+    { log: { level: 'warn' }, demo: { enabled: true, seed: 11 } },
+    {
+      repoReports: true,
+    },
+  );
   first = spawnLinewatch(['start', '--config', demoConfig, '--demo']);
   const demo = await first.apiUrl;
   type Tx = { items: { flow: string; key: string; plant: string }[] };
@@ -348,10 +354,11 @@ beforeAll(async () => {
   expect(await first.exited).toBe(0);
 
   // 2. The same data, served with tokens.
-  const config = writeTestConfig(dataDir, {
-    log: { level: 'warn' },
-    auth: { tokens: Object.values(tokens).map((t) => t.entry) },
-  });
+  const config = writeTestConfig(
+    dataDir,
+    { log: { level: 'warn' }, auth: { tokens: Object.values(tokens).map((t) => t.entry) } },
+    { repoReports: true },
+  );
   lw = spawnLinewatch(['start', '--config', config]);
   base = await lw.apiUrl;
   const admin = { authorization: `Bearer ${tokens.admin.token}`, 'content-type': 'application/json' };

@@ -48,7 +48,7 @@ describe('linewatch start (embedded)', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('"msg":"stopped"');
-  });
+  }, 180_000);
 
   it('refuses to start on a non-loopback address without tokens, saying how to fix it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lw-expose-'));

@@ -165,6 +165,8 @@ beforeAll(async () => {
       alertRules: rulesDir,
       dashboards: join(root, 'dashboards'),
       web: join(root, 'apps', 'web', 'dist'),
+      // No report definitions: the shipped weekly reports would be caught up (PDFs) at start.
+      reports: mkdtempSync(join(tmpdir(), 'lw-secrets-reports-')),
     },
     alerting: {
       evaluationInterval: '500ms',

@@ -16,8 +16,17 @@ export interface LinewatchProcess {
   apiUrl: Promise<string>;
 }
 
-/** Writes a linewatch.yaml for a test run: ephemeral ports, its own data and spool directories. */
-export function writeTestConfig(dataDir: string, extra: Record<string, unknown> = {}): string {
+/**
+ * Writes a linewatch.yaml for a test run: ephemeral ports, its own data and spool directories, the
+ * repository's flows, rules and dashboards, and no report definitions unless `repoReports` (a fresh
+ * data directory would otherwise catch up every shipped weekly report at start, PDFs included: load
+ * that other tests running beside it feel, and e-mails on the days reports are due).
+ */
+export function writeTestConfig(
+  dataDir: string,
+  extra: Record<string, unknown> = {},
+  options: { repoReports?: boolean } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'lw-cfg-'));
   const path = join(dir, 'linewatch.yaml');
   writeFileSync(
@@ -31,6 +40,7 @@ export function writeTestConfig(dataDir: string, extra: Record<string, unknown> 
         flows: join(root, 'flows'),
         alertRules: join(root, 'alert-rules'),
         dashboards: join(root, 'dashboards'),
+        reports: options.repoReports ? join(root, 'reports') : mkdtempSync(join(tmpdir(), 'lw-no-reports-')),
       },
       ...extra,
     }),

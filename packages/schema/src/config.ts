@@ -236,6 +236,8 @@ export const LinewatchConfigSchema = z.object({
       alertRules: z.string().default('./alert-rules'),
       dashboards: z.string().default('./dashboards'),
       web: z.string().default('./apps/web/dist'),
+      /** Report definitions (`reports/*.yaml`); default: the `reports` folder beside `flows`. */
+      reports: z.string().optional(),
     })
     .prefault({}),
   auth: z

@@ -208,7 +208,7 @@ export class AccessControl {
     );
     if (stored)
       return stored.disabled ? undefined : principalFromRecord(stored, 'client-certificate', subject);
-    const t = this.options.staticTokens.find((x) => x.name === mapping.principal);
+    const t = this.options.staticTokens.find((x) => x.kind === 'service' && x.name === mapping.principal);
     if (!t) return undefined;
     return {
       id: `static:${t.name}`,

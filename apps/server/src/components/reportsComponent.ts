@@ -32,7 +32,9 @@ export const createReportsComponent =
     const api = ctx.router !== undefined;
     const work = ctx.config.roles.includes('worker');
     if (!api && !work) return undefined;
-    const definitionsDir = join(dirname(resolve(ctx.config.paths.flows)), 'reports');
+    const definitionsDir = resolve(
+      ctx.config.paths.reports ?? join(dirname(resolve(ctx.config.paths.flows)), 'reports'),
+    );
     const filesDir = join(resolve(ctx.config.store.dataDir), 'reports');
     const first = loadReportDefinitions(definitionsDir);
     if (first.problems.length) throw new ConfigError(first.problems);
