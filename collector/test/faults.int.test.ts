@@ -19,6 +19,7 @@ import { insertSegment } from '../src/pipeline/segmentSink.ts';
 import { Spool } from '../src/pipeline/spool.ts';
 import { makeSpans } from './fixtures/makeSpans.ts';
 import { makeLogs } from './fixtures/makeTelemetry.ts';
+import { grpcTraceExport } from './fixtures/grpcTraceExport.ts';
 import { startTestCollector } from './fixtures/startTestCollector.ts';
 
 let store: TestStore;
@@ -132,7 +133,7 @@ describe('the collector when the store is unreachable', () => {
       };
       expect(status).toMatchObject({ code: 8, message: 'the collector is full; retry later' });
 
-      const grpcError = await grpcExport(c.grpc, Buffer.from(body));
+      const grpcError = await grpcTraceExport(c.grpc, body);
       expect(grpcError?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
       const details = grpcError?.metadata.get('grpc-status-details-bin')[0] as Buffer;
       const rpc = otlpTypes.RpcStatus.decode(details) as unknown as {
@@ -257,31 +258,3 @@ describe('a spool segment the store refuses', () => {
     }
   });
 });
-
-function grpcExport(address: string, body: Buffer): Promise<grpc.ServiceError | null> {
-  const Client = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    'TraceService',
-  );
-  const client = new Client(address, grpc.credentials.createInsecure());
-  return new Promise((resolve) => {
-    (
-      client as unknown as {
-        Export: (b: Buffer, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void;
-      }
-    ).Export(body, new grpc.Metadata(), (err) => {
-      client.close();
-      resolve(err);
-    });
-  });
-}

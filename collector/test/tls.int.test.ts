@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, sql, type TestStore } from '@linewatch/store';
 import { warnIfPlaintext } from '../src/tls/warnIfPlaintext.ts';
+import { grpcTraceExport } from './fixtures/grpcTraceExport.ts';
 import { makeSpans } from './fixtures/makeSpans.ts';
 import { makeTestCertificates } from './fixtures/makeTestCertificates.ts';
 import { startTestCollector, type TestCollector } from './fixtures/startTestCollector.ts';
@@ -105,35 +106,9 @@ function postHttps(url: string, body: Uint8Array, client = false): Promise<{ sta
   });
 }
 
-function grpcExport(address: string, body: Uint8Array): Promise<grpc.ServiceError | null> {
-  const Client = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    'TraceService',
-  );
-  const client = new Client(address, grpc.credentials.createSsl(ca()), {
-    'grpc.ssl_target_name_override': 'localhost',
-  });
-  return new Promise((resolve) => {
-    (
-      client as unknown as {
-        Export: (b: Buffer, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void;
-      }
-    ).Export(Buffer.from(body), new grpc.Metadata(), (err) => {
-      client.close();
-      resolve(err);
-    });
-  });
-}
+/** OTLP/gRPC over TLS, trusting the test CA. */
+const grpcTLS = (address: string, body: Uint8Array) =>
+  grpcTraceExport(address, body, { credentials: grpc.credentials.createSsl(ca()), serverName: 'localhost' });
 
 const portOf = (url: string) => Number(new URL(url.includes('://') ? url : `x://${url}`).port);
 const tls = { cert: file('listener.pem'), key: file('listener.key') };
@@ -175,10 +150,7 @@ describe('TLS on the OTLP listeners', () => {
     );
     expect(http.status).toBe(200);
     expect(
-      await grpcExport(
-        c.grpc,
-        ProtobufTraceSerializer.serializeRequest(makeSpans(2, { service: 'tls-grpc' }))!,
-      ),
+      await grpcTLS(c.grpc, ProtobufTraceSerializer.serializeRequest(makeSpans(2, { service: 'tls-grpc' }))!),
     ).toBeNull();
     expect(await c.collector.pipeline.flush(20_000)).toBe(true);
     const rows = await store.query<{ s: string; n: number }>(
@@ -205,7 +177,7 @@ describe('TLS on the OTLP listeners', () => {
     );
     // And it still takes data with the new certificate.
     expect(
-      await grpcExport(
+      await grpcTLS(
         c.grpc,
         ProtobufTraceSerializer.serializeRequest(makeSpans(1, { service: 'tls-after' }))!,
       ),

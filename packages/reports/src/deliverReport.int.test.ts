@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailTransport, verifyWebhookSignature } from '@linewatch/alerting';
-import { ReportDefinitionSchema, SmtpConfigSchema } from '@linewatch/schema';
+import { ReportDefinitionSchema, SmtpConfigSchema, type ReportDefinition } from '@linewatch/schema';
 import { openTestStore, type TestStore } from '@linewatch/store';
 // alerting's test SMTP server (smtp-server on 127.0.0.1): a test helper the package does not export.
 import { startSmtpServer } from '../../alerting/src/channels/testing/startSmtpServer.ts';
@@ -50,6 +50,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The scheduled P01-time report of 2026-W47 for a definition. */
+const produceScheduled = (definition: ReportDefinition) =>
+  produceReport({
+    store,
+    dir,
+    definition,
+    flows: repoFlows(),
+    week: '2026-W47',
+    timeZone: 'Europe/Paris',
+    uiBaseUrl: 'http://ui',
+    now: NOW,
+    trigger: 'schedule',
+    scheduledFor: NOW,
+  });
+
 describe('report delivery', () => {
   it('mails the files attached and posts a signed webhook, retrying with capped backoff', async () => {
     const definition = ReportDefinitionSchema.parse({
@@ -61,18 +76,7 @@ describe('report delivery', () => {
       formats: ['csv', 'html'],
       recipients: { email: ['manager@plant.example'], webhooks: [{ url: hookUrl, secret: SECRET }] },
     });
-    const produced = await produceReport({
-      store,
-      dir,
-      definition,
-      flows: repoFlows(),
-      week: '2026-W47',
-      timeZone: 'Europe/Paris',
-      uiBaseUrl: 'http://ui',
-      now: NOW,
-      trigger: 'schedule',
-      scheduledFor: NOW,
-    });
+    const produced = await produceScheduled(definition);
     const smtpConfig = SmtpConfigSchema.parse({
       host: '127.0.0.1',
       port: smtp.port,
@@ -145,18 +149,7 @@ describe('report delivery', () => {
       formats: ['csv', 'html'],
       recipients: { folders: [join(share, 'ok'), blocked] },
     });
-    const produced = await produceReport({
-      store,
-      dir,
-      definition,
-      flows: repoFlows(),
-      week: '2026-W47',
-      timeZone: 'Europe/Paris',
-      uiBaseUrl: 'http://ui',
-      now: NOW,
-      trigger: 'schedule',
-      scheduledFor: NOW,
-    });
+    const produced = await produceScheduled(definition);
     let waited = 0;
     const attempts = await deliverReport({
       store,

@@ -14,6 +14,7 @@ import { makeTestCertificates } from '../../../../collector/test/fixtures/makeTe
 import { createToken } from '../auth.ts';
 import { accessComponent } from '../components/accessComponent.ts';
 import { collectorComponent } from '../components/collectorComponent.ts';
+import { grpcTraceExport } from '../../../../collector/test/fixtures/grpcTraceExport.ts';
 import { makeSpans } from '../../../../collector/test/fixtures/makeSpans.ts';
 import { startLinewatch, type RunningLinewatch } from '../runtime.ts';
 
@@ -119,6 +120,16 @@ afterAll(async () => {
   await lw.stop();
 });
 
+/** OTLP/gRPC over TLS, with the client certificate of `as` (or none). */
+function grpcExport(address: string, body: Buffer, as: Who): Promise<grpc.ServiceError | null> {
+  const ca = readFileSync(file('ca.pem'));
+  const credentials =
+    as === 'none'
+      ? grpc.credentials.createSsl(ca)
+      : grpc.credentials.createSsl(ca, readFileSync(file(`${as}.key`)), readFileSync(file(`${as}.pem`)));
+  return grpcTraceExport(address, body, { credentials, serverName: 'localhost' });
+}
+
 describe('client certificates of plant gateways', () => {
   it('authenticate a gateway as the service account its subject is mapped to, with its plants', async () => {
     const res = await post('/v1/events', [event('mtls-1', 'P02'), event('mtls-2', 'P01')], 'gw-p02');
@@ -160,39 +171,3 @@ describe('client certificates of plant gateways', () => {
     expect((await grpcExport(grpcAddress, spans, 'gw-unknown'))?.code).toBe(grpc.status.UNAUTHENTICATED);
   });
 });
-
-function grpcExport(address: string, body: Buffer, as: Who): Promise<grpc.ServiceError | null> {
-  const Client = grpc.makeGenericClientConstructor(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (b: Buffer) => b,
-        requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b,
-        responseDeserialize: (b: Buffer) => b,
-      },
-    },
-    'TraceService',
-  );
-  const credentials =
-    as === 'none'
-      ? grpc.credentials.createSsl(readFileSync(file('ca.pem')))
-      : grpc.credentials.createSsl(
-          readFileSync(file('ca.pem')),
-          readFileSync(file(`${as}.key`)),
-          readFileSync(file(`${as}.pem`)),
-        );
-  const client = new Client(address, credentials, { 'grpc.ssl_target_name_override': 'localhost' });
-  return new Promise((resolve) => {
-    (
-      client as unknown as {
-        Export: (b: Buffer, m: grpc.Metadata, cb: (e: grpc.ServiceError | null) => void) => void;
-      }
-    ).Export(body, new grpc.Metadata(), (err) => {
-      client.close();
-      resolve(err);
-    });
-  });
-}
